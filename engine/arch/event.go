@@ -1,0 +1,55 @@
+package arch
+
+// EventKind classifies what an allocator or the MMU did in one step.
+type EventKind uint8
+
+const (
+	EvNone    EventKind = iota
+	EvAlloc             // an allocator handed out memory (Addr, Size; PFN/Order for pages)
+	EvFree              // memory given back (Addr, Size; PFN/Order for pages)
+	EvSplit             // buddy: a block of Order+1 split into two of Order (PFN = upper half)
+	EvMerge             // buddy: PFN merged with its buddy into a block of Order
+	EvFault             // page fault handled (Addr; Detail: "zero page", "new frame", "cow")
+	EvMap               // a virtual range mapped (mmap, brk growth, vmalloc, ioremap)
+	EvUnmap             // a virtual range unmapped
+	EvBrk               // the program break moved (Addr = new break)
+	EvPrintk            // a kernel log line (Detail)
+	EvWarning           // a kernel WARNING or allocation-failure report
+	EvBug               // a kernel BUG / Oops, glibc abort
+	EvReport            // an mmplay checker report (ASan/KASAN-style, leak)
+)
+
+var eventKindNames = [...]string{
+	EvNone: "none", EvAlloc: "alloc", EvFree: "free", EvSplit: "split",
+	EvMerge: "merge", EvFault: "fault", EvMap: "map", EvUnmap: "unmap",
+	EvBrk: "brk", EvPrintk: "printk", EvWarning: "warning", EvBug: "bug",
+	EvReport: "report",
+}
+
+func (k EventKind) String() string {
+	if int(k) < len(eventKindNames) {
+		return eventKindNames[k]
+	}
+	return "?"
+}
+
+// Event is one small fact about a step. Events are plain values appended
+// to a log; they never build views (SPEC §6).
+type Event struct {
+	Kind   EventKind
+	Source string // which subsystem: "buddy", "mm", "malloc", "slab", "vmalloc", "kernel", ...
+	Addr   uint64 // virtual address, if any
+	Size   uint64 // bytes, if any
+	PFN    uint64 // page frame number, if any
+	Order  int    // page order, if any
+	Detail string // short plain-words detail
+	// Line and Col are the source position of the statement that caused the
+	// event; the recorder fills them in, emitters leave them zero.
+	Line, Col int
+}
+
+// Recorder receives events. A nil Recorder in a subsystem means "record
+// nothing"; subsystems check for nil before building an event.
+type Recorder interface {
+	Record(e Event)
+}

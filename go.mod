@@ -1,0 +1,3 @@
+module mmplay
+
+go 1.26
