@@ -25,14 +25,15 @@ var allowedDeps = map[string][]string{
 	"vmalloc":   {"arch", "phys", "buddy", "pgtable", "slab"},
 	"mm":        {"arch", "phys", "buddy", "pgtable"},
 	"glibc":     {"arch"}, // glibc declares its own kernel interface
+	"asan":      {"arch"},
 	"cc/syntax": {"arch"},
 	"cc/check":  {"arch", "cc/syntax"},
 	"cc/interp": {"arch", "cc/syntax", "cc/check"},
-	"libc": {"arch", "phys", "buddy", "pgtable", "mm", "glibc",
+	"libc": {"arch", "phys", "buddy", "pgtable", "mm", "glibc", "asan",
 		"cc/syntax", "cc/check", "cc/interp"},
-	"kernel": {"arch", "phys", "buddy", "pgtable", "slab", "vmalloc", "mm",
+	"kernel": {"arch", "phys", "buddy", "pgtable", "slab", "vmalloc", "mm", "asan",
 		"cc/syntax", "cc/check", "cc/interp", "libc"},
-	"": {"arch", "phys", "buddy", "pgtable", "slab", "vmalloc", "mm", "glibc",
+	"": {"arch", "phys", "buddy", "pgtable", "slab", "vmalloc", "mm", "glibc", "asan",
 		"cc/syntax", "cc/check", "cc/interp", "libc", "kernel"},
 	"cmd/mmplay": {"*"},
 }
