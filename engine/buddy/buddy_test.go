@@ -1,0 +1,356 @@
+package buddy
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"mmplay/engine/arch"
+	"mmplay/engine/phys"
+)
+
+// window builds a 16 MiB machine whose buddy allocator owns only the frames
+// [start, end): every other free frame is reserved as memblock first. The
+// watermarks are then zeroed unless keepWmarks, so whole-state cases see the
+// pure buddy algorithm.
+func window(t testing.TB, start, end uint64, maxOrder int, keepWmarks bool) *Allocator {
+	t.Helper()
+	mem, err := phys.New(phys.Config{RAM: 16 << 20, Kernel: "6.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pfn := uint64(0); pfn < mem.MaxPFN(); pfn++ {
+		if (pfn < start || pfn >= end) && mem.Frame(pfn).Owner == phys.OwnerFree && mem.Frame(pfn).Flags == 0 {
+			if err := mem.Reserve(pfn, pfn+1, phys.OwnerMemblock); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	a, err := New(mem, Config{MaxOrder: maxOrder})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !keepWmarks {
+		for i := range a.zones {
+			z := &a.zones[i]
+			z.WmarkMin, z.WmarkLow, z.WmarkHigh, z.LowmemReserve = 0, 0, 0, [phys.NumZones]uint64{}
+		}
+	}
+	check(t, a)
+	return a
+}
+
+func check(t testing.TB, a *Allocator) {
+	t.Helper()
+	if err := a.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// state renders the DMA zone's free lists as "order:pfn,pfn order:pfn" in
+// list order (hex pfns), omitting empty orders.
+func state(a *Allocator) string {
+	var parts []string
+	for _, z := range a.Snapshot() {
+		for o, l := range z.FreeLists {
+			if len(l) == 0 {
+				continue
+			}
+			s := make([]string, len(l))
+			for i, p := range l {
+				s[i] = fmt.Sprintf("%x", p)
+			}
+			parts = append(parts, fmt.Sprintf("%d:%s", o, strings.Join(s, ",")))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// op is one step: "a<order>" allocates (want = expected pfn in hex, or
+// "fail"), "f<order> <pfn>" frees (want = "" or "bad").
+type op struct {
+	do   string
+	want string
+}
+
+func run(t *testing.T, a *Allocator, ops []op) {
+	t.Helper()
+	for _, o := range ops {
+		var got string
+		var order int
+		var pfn uint64
+		switch o.do[0] {
+		case 'a':
+			fmt.Sscanf(o.do, "a%d", &order)
+			p, err := a.AllocPages(GFP_KERNEL, order, phys.OwnerPages)
+			got = fmt.Sprintf("%x", p)
+			if err != nil {
+				got = "fail"
+			}
+		case 'f':
+			fmt.Sscanf(o.do, "f%d %x", &order, &pfn)
+			if err := a.FreePages(pfn, order); err != nil {
+				var bp *BadPageError
+				if !errors.As(err, &bp) {
+					t.Fatalf("%s: %v", o.do, err)
+				}
+				got = "bad"
+			}
+		}
+		if got != o.want {
+			t.Fatalf("%s: got %q, want %q (state %s)", o.do, got, o.want, state(a))
+		}
+		check(t, a)
+	}
+}
+
+func TestWholeState(t *testing.T) {
+	cases := []struct {
+		name        string
+		start, end  uint64
+		before, ops string
+		steps       []op
+		after       string
+	}{
+		{name: "order-0 alloc splits a lone order-4 block, upper halves to the list heads",
+			start: 0x800, end: 0x810, before: "4:800",
+			steps: []op{{"a0", "800"}},
+			after: "0:801 1:802 2:804 3:808"},
+		{name: "order-0 free merges four times back into the order-4 block",
+			start: 0x800, end: 0x810, before: "4:800",
+			steps: []op{{"a0", "800"}, {"f0 800", ""}},
+			after: "4:800"},
+		{name: "allocation takes the first block of the smallest non-empty order",
+			start: 0x800, end: 0x810, before: "4:800",
+			steps: []op{{"a0", "800"}, {"a1", "802"}, {"a0", "801"}, {"a0", "804"}},
+			after: "0:805 1:806 3:808"},
+		{name: "order-3 free merges with its right buddy only",
+			start: 0x800, end: 0x820, before: "5:800",
+			steps: []op{{"a3", "800"}, {"a3", "808"}, {"a3", "810"}, {"f3 808", ""}, {"f3 800", ""}},
+			after: "3:818 4:800"},
+		{name: "order-3 free merges with its left buddy",
+			start: 0x800, end: 0x820, before: "5:800",
+			steps: []op{{"a3", "800"}, {"a3", "808"}, {"a3", "810"}, {"f3 800", ""}, {"f3 808", ""}},
+			after: "3:818 4:800"},
+		{name: "free goes to the tail when the next-higher buddy is free (buddy_merge_likely)",
+			start: 0x800, end: 0x810, before: "4:800",
+			// Freeing 800 (its buddy 801 is in use): the buddy of the order-1
+			// block 800 is 802, free at order 1, so 800 goes to the tail,
+			// behind 805; freeing 802 found no free order-2 buddy: head.
+			steps: []op{{"a0", "800"}, {"a0", "801"}, {"a1", "802"}, {"a0", "804"}, {"f1 802", ""}, {"f0 800", ""}},
+			after: "0:805,800 1:802,806 3:808"},
+		{name: "a block at the top of the window has no buddy and stays at its order",
+			start: 0x800, end: 0x818, before: "3:810 4:800",
+			steps: []op{{"a3", "810"}, {"f3 810", ""}},
+			after: "3:810 4:800"},
+		{name: "double free is refused as a bad page and changes nothing",
+			start: 0x800, end: 0x810, before: "4:800",
+			steps: []op{{"a0", "800"}, {"f0 800", ""}, {"f0 800", "bad"}},
+			after: "4:800"},
+		{name: "free with too large an order covering a live allocation is refused",
+			start: 0x800, end: 0x810, before: "4:800",
+			steps: []op{{"a0", "800"}, {"a0", "801"}, {"f1 800", "bad"}},
+			after: "1:802 2:804 3:808"},
+		{name: "free with too small an order leaks the rest of the block",
+			start: 0x800, end: 0x810, before: "4:800",
+			steps: []op{{"a2", "800"}, {"f0 800", ""}},
+			after: "0:800 2:804 3:808"},
+		{name: "an empty window fails every allocation",
+			start: 0x800, end: 0x802, before: "1:800",
+			steps: []op{{"a2", "fail"}, {"a1", "800"}, {"a0", "fail"}},
+			after: ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a := window(t, c.start, c.end, MaxOrder61, false)
+			if got := state(a); got != c.before {
+				t.Fatalf("before: got %q, want %q", got, c.before)
+			}
+			run(t, a, c.steps)
+			if got := state(a); got != c.after {
+				t.Fatalf("after: got %q, want %q", got, c.after)
+			}
+		})
+	}
+}
+
+func TestBootReleasesLargestAlignedBlocks(t *testing.T) {
+	cases := []struct {
+		ram    uint64
+		kernel string
+		info   string
+	}{
+		// The DMA line is the same as on the real 6.1 machines measured
+		// (reference/kernel/README.md, and this machine's /proc/buddyinfo):
+		// 1 MiB … 16 MiB released as orders 8, 9, 10, 10, 10.
+		{128 << 20, "6.1", "Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 \n" +
+			"Node 0, zone    DMA32      0      0      0      0      0      0      0      0      0      0     26 \n"},
+		{16 << 20, "6.1", "Node 0, zone      DMA      0      0      0      0      0      0      0      0      0      1      3 \n"},
+		{32 << 20, "2.0", "Node 0, zone      DMA      0      0      0      0      0    112 \n" +
+			"Node 0, zone    DMA32      0      0      0      0      0    128 \n"},
+		{4 << 30, "6.1", "Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 \n" +
+			"Node 0, zone    DMA32      0      0      0      0      0      0      0      0      0      0    762 \n" +
+			"Node 0, zone   Normal      0      0      0      0      0      0      0      0      0      0    256 \n"},
+	}
+	for _, c := range cases {
+		m, err := Boot(MachineConfig{RAM: c.ram, Kernel: c.kernel})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, m.Pages)
+		if got := m.Pages.BuddyInfo(); got != c.info {
+			t.Errorf("ram %d MiB kernel %s:\n%s\nwant\n%s", c.ram>>20, c.kernel, got, c.info)
+		}
+	}
+}
+
+func TestWatermarks(t *testing.T) {
+	m, err := Boot(MachineConfig{RAM: 128 << 20, Kernel: "6.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := m.Pages
+	// facts §3.6: min_free_kbytes = int_sqrt(lowmem_kbytes*16).
+	if got, want := a.MinFreeKbytes(), isqrt((3840+26624)*4*16); got != want || got != 1396 {
+		t.Fatalf("min_free_kbytes %d, want %d", got, want)
+	}
+	z := a.Zone(phys.ZoneDMA32)
+	if z.WmarkMin != 1396/4*26624/30464 || z.WmarkLow != z.WmarkMin+z.WmarkMin/4 || z.WmarkHigh != z.WmarkLow+z.WmarkMin/4 {
+		t.Fatalf("DMA32 watermarks %d %d %d", z.WmarkMin, z.WmarkLow, z.WmarkHigh)
+	}
+	if d := a.Zone(phys.ZoneDMA); d.LowmemReserve[phys.ZoneNormal] != 26624/256 {
+		t.Fatalf("DMA lowmem_reserve %v", d.LowmemReserve)
+	}
+	// Drain with GFP_KERNEL: it stops when every zone is at its min watermark
+	// (DMA keeps its lowmem_reserve too): an allocation needs free > min.
+	var got []uint64
+	for {
+		pfn, err := a.AllocPages(GFP_KERNEL, 0, phys.OwnerPages)
+		if err != nil {
+			var ae *AllocError
+			if !errors.As(err, &ae) || !ae.MayOOM || ae.TooLarge {
+				t.Fatalf("GFP_KERNEL failure %#v", err)
+			}
+			break
+		}
+		got = append(got, pfn)
+	}
+	d := a.Zone(phys.ZoneDMA)
+	if z.FreePages != z.WmarkMin || d.FreePages != d.WmarkMin+d.LowmemReserve[phys.ZoneNormal] {
+		t.Fatalf("after GFP_KERNEL drain: DMA32 free %d (min %d), DMA free %d (min %d reserve %d)",
+			z.FreePages, z.WmarkMin, d.FreePages, d.WmarkMin, d.LowmemReserve[phys.ZoneNormal])
+	}
+	// GFP_ATOMIC goes on down to min - min/2 - (min-min/2)/4 in DMA32; DMA
+	// still keeps its lowmem_reserve.
+	atomic := 0
+	for {
+		if _, err := a.AllocPages(GFP_ATOMIC, 0, phys.OwnerPages); err != nil {
+			var ae *AllocError
+			if errors.As(err, &ae) && ae.MayOOM {
+				t.Fatal("GFP_ATOMIC failure must not OOM")
+			}
+			break
+		}
+		atomic++
+	}
+	m32 := z.WmarkMin - z.WmarkMin/2
+	m32 -= m32 / 4
+	if z.FreePages != m32 || atomic == 0 {
+		t.Fatalf("after GFP_ATOMIC drain: DMA32 free %d, want %d", z.FreePages, m32)
+	}
+	check(t, a)
+	for _, pfn := range got {
+		if err := a.FreePages(pfn, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(t, a)
+}
+
+func TestZoneFallbackAndGFPDMA(t *testing.T) {
+	m, _ := Boot(MachineConfig{RAM: 128 << 20, Kernel: "6.1"})
+	a := m.Pages
+	pfn, err := a.AllocPages(GFP_KERNEL, 0, phys.OwnerPages)
+	if err != nil || a.mem.Frame(pfn).Zone != phys.ZoneDMA32 {
+		t.Fatalf("GFP_KERNEL on a machine without Normal: pfn %#x err %v", pfn, err)
+	}
+	pfn, err = a.AllocPages(GFP_KERNEL|GFP_DMA, 3, phys.OwnerPages)
+	if err != nil || pfn >= phys.MaxDMAPFN || pfn < 256 {
+		t.Fatalf("GFP_DMA: pfn %#x err %v", pfn, err)
+	}
+	if _, err := a.AllocPages(GFP_KERNEL, 11, phys.OwnerPages); err == nil || !err.(*AllocError).TooLarge {
+		t.Fatalf("order 11: %v", err)
+	}
+	m2, _ := Boot(MachineConfig{RAM: 32 << 20, Kernel: "2.0"})
+	if _, err := m2.Pages.AllocPages(GFP_KERNEL, 6, phys.OwnerPages); err == nil {
+		t.Fatal("kernel 2.0: order 6 must fail")
+	}
+	if _, err := m2.Pages.AllocPages(GFP_KERNEL, 5, phys.OwnerPages); err != nil {
+		t.Fatal(err)
+	}
+}
+
+type events []arch.Event
+
+func (e *events) Record(ev arch.Event) { *e = append(*e, ev) }
+
+func TestEvents(t *testing.T) {
+	a := window(t, 0x800, 0x804, MaxOrder61, false)
+	var ev events
+	a.rec = &ev
+	pfn, _ := a.AllocPages(GFP_KERNEL, 0, phys.OwnerPages)
+	a.FreePages(pfn, 0)
+	var got []string
+	for _, e := range ev {
+		got = append(got, fmt.Sprintf("%s %x/%d", e.Kind, e.PFN, e.Order))
+	}
+	want := "split 802/1 split 801/0 alloc 800/0 free 800/0 merge 800/1 merge 800/2"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("events %q, want %q", strings.Join(got, " "), want)
+	}
+}
+
+// BenchmarkAllocFree is the steady state of a running machine: order-0
+// blocks are on the free list (one page of a split pair is held), so an
+// alloc+free pair takes and returns one block without splitting or merging.
+func BenchmarkAllocFree(b *testing.B) {
+	m, _ := Boot(MachineConfig{RAM: 128 << 20, Kernel: "6.1"})
+	a := m.Pages
+	if _, err := a.AllocPages(GFP_KERNEL, 0, phys.OwnerPages); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		pfn, err := a.AllocPages(GFP_KERNEL, 0, phys.OwnerPages)
+		if err != nil {
+			b.Fatal(err)
+		}
+		a.FreePages(pfn, 0)
+	}
+}
+
+// BenchmarkAllocFreeSplitMerge is the worst case: a fresh machine has only
+// order-10 blocks, so each order-0 allocation splits ten times and each free
+// merges ten times.
+func BenchmarkAllocFreeSplitMerge(b *testing.B) {
+	m, _ := Boot(MachineConfig{RAM: 128 << 20, Kernel: "6.1"})
+	a := m.Pages
+	b.ReportAllocs()
+	for b.Loop() {
+		pfn, err := a.AllocPages(GFP_KERNEL, 0, phys.OwnerPages)
+		if err != nil {
+			b.Fatal(err)
+		}
+		a.FreePages(pfn, 0)
+	}
+}
+
+func BenchmarkBoot4G(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Boot(MachineConfig{RAM: 4 << 30, Kernel: "6.1"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
