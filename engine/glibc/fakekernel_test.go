@@ -36,7 +36,7 @@ type aborted struct{ msg string }
 
 const (
 	fakeBrkStart = 0x555555559000
-	fakeMmapBase = 0x7ffff7fff000
+	fakeMmapBase = 0x7ffff7dd5000 // below libc, whose .data holds main_arena (DefaultArenaAddr)
 )
 
 func newFakeKernel() *fakeKernel {

@@ -27,11 +27,14 @@ func readOracle(t *testing.T, name string) (src, out, errText string) {
 	return string(b), string(o), string(e)
 }
 
+// liveDesc names the trace being checked, for the failure message.
+var liveDesc string
+
 func checkEvery(t *testing.T) func(*Malloc) {
 	return func(m *Malloc) {
 		t.Helper()
 		if err := m.CheckInvariants(); err != nil {
-			t.Fatalf("invariants: %v", err)
+			t.Fatalf("%sinvariants: %v", liveDesc, err)
 		}
 	}
 }
