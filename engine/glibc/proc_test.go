@@ -89,3 +89,11 @@ func (p *proc) run(body func()) (stdout, stderr string) {
 	}()
 	return p.out.String(), stderr
 }
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
