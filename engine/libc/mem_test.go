@@ -82,26 +82,26 @@ func TestCopies(t *testing.T) {
 		{"strcpy copies the NUL", func(m *fakeMem, s *Str) uint64 {
 			m.WriteBytes(0x10800, []byte("XXXXXXXX"))
 			return s.Strcpy(0x10800, m.putString(0x10000, "abc"))
-		}, 0x10800, "abc\x00XXXX"},
+		}, 0x10800, "abc\x00XXXX", 0},
 		{"strncpy pads with NULs", func(m *fakeMem, s *Str) uint64 {
 			m.WriteBytes(0x10800, []byte("XXXXXXXX"))
 			return s.Strncpy(0x10800, m.putString(0x10000, "ab"), 5)
-		}, 0x10800, "ab\x00\x00\x00XXX"},
+		}, 0x10800, "ab\x00\x00\x00XXX", 0},
 		{"strncpy does not terminate a long source", func(m *fakeMem, s *Str) uint64 {
 			m.WriteBytes(0x10800, []byte("XXXXXXXX"))
 			return s.Strncpy(0x10800, m.putString(0x10000, "abcdef"), 3)
-		}, 0x10800, "abcXXXXX"},
+		}, 0x10800, "abcXXXXX", 0},
 		{"strcat", func(m *fakeMem, s *Str) uint64 {
 			m.putString(0x10800, "ab")
 			return s.Strcat(0x10800, m.putString(0x10000, "cd"))
-		}, 0x10800, "abcd\x00"},
+		}, 0x10800, "abcd\x00", 0},
 		{"strncat terminates", func(m *fakeMem, s *Str) uint64 {
 			m.WriteBytes(0x10800, []byte("ab\x00XXXXX"))
 			return s.Strncat(0x10800, m.putString(0x10000, "cdef"), 2)
-		}, 0x10800, "abcd\x00XXX"},
+		}, 0x10800, "abcd\x00XXX", 0},
 		{"memset uses the low byte", func(m *fakeMem, s *Str) uint64 {
 			return s.Memset(0x10ffe, 0x141, 4)
-		}, 0x10ffe, "AAAA"},
+		}, 0x10ffe, "AAAA", 0},
 		{"memmove overlapping forwards (dst > src)", func(m *fakeMem, s *Str) uint64 {
 			m.WriteBytes(0x10000, []byte("0123456789"))
 			return s.Memmove(0x10002, 0x10000, 6)
@@ -109,7 +109,7 @@ func TestCopies(t *testing.T) {
 		{"memmove overlapping backwards (dst < src)", func(m *fakeMem, s *Str) uint64 {
 			m.WriteBytes(0x10000, []byte("0123456789"))
 			return s.Memmove(0x10000, 0x10002, 6)
-		}, 0x10000, "2345676789"},
+		}, 0x10000, "2345676789", 0},
 		{"memcpy is memmove on x86-64", func(m *fakeMem, s *Str) uint64 {
 			m.WriteBytes(0x10000, []byte("0123456789"))
 			return s.Memcpy(0x10001, 0x10000, 8)
