@@ -21,6 +21,8 @@ func usage() {
 commands:
   test    run all tests (native, wasm under Node, browser)
   serve   build the playground and serve it on http://localhost:8080
+  golden  record testdata/golden/expected from real gcc + glibc
+          ([--verify | --check N] [NAME...])
 `)
 }
 
@@ -36,6 +38,8 @@ func main() {
 		err = runTest(args)
 	case "serve":
 		err = runServe(args)
+	case "golden":
+		err = runGolden(args)
 	case "-h", "-help", "--help", "help":
 		usage()
 		return
