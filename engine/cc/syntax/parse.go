@@ -1,0 +1,753 @@
+package syntax
+
+// Parser limits (SPEC §5 "Limits"): they keep hostile input from
+// exhausting the Go stack or running for long.
+const (
+	// MaxNesting bounds the nesting of expressions, statements and
+	// declarators together.
+	MaxNesting = 256
+	// maxErrors stops parsing after this many errors.
+	maxErrors = 20
+)
+
+// Parse preprocesses and parses one snippet. The returned list holds
+// errors and warnings; the File is usable (possibly partial) only when
+// the list has no errors.
+func Parse(filename string, src []byte, headers HeaderFunc) (*File, ErrorList) {
+	var errs ErrorList
+	toks := Preprocess(filename, src, headers, &errs)
+	if errs.HasErrors() {
+		return &File{Name: filename}, errs
+	}
+	p := &parser{toks: toks, errs: &errs, file: filename}
+	p.scopes = []map[string]bool{{}}
+	f := p.parseFile()
+	return f, errs
+}
+
+type parser struct {
+	toks   []Token
+	i      int
+	tok    Token
+	errs   *ErrorList
+	file   string
+	depth  int
+	braces int // '{' consumed minus '}' consumed: error recovery's anchor
+	nerrs  int
+	scopes []map[string]bool // name → is a typedef name
+}
+
+// bailout unwinds the parser to the top-level declaration loop after an
+// error.
+type bailout struct{}
+
+func (p *parser) parseFile() *File {
+	f := &File{Name: p.file}
+	p.i = -1
+	p.next()
+	for p.tok.Kind != EOF {
+		ok := func() (ok bool) {
+			defer func() {
+				if r := recover(); r != nil {
+					if _, isBail := r.(bailout); !isBail {
+						panic(r)
+					}
+					ok = false
+				}
+			}()
+			f.Decls = append(f.Decls, p.externalDecl()...)
+			return true
+		}()
+		if !ok {
+			if p.nerrs >= maxErrors {
+				break
+			}
+			p.syncTop()
+		}
+	}
+	return f
+}
+
+// syncTop skips to the start of the next plausible top-level declaration.
+func (p *parser) syncTop() {
+	p.depth = 0
+	p.scopes = p.scopes[:1]
+	depth := p.braces
+	defer func() { p.braces = 0 }()
+	for p.tok.Kind != EOF {
+		switch p.tok.Kind {
+		case LBRACE:
+			depth++
+		case RBRACE:
+			depth--
+			if depth <= 0 {
+				p.next()
+				if p.tok.Kind == SEMI {
+					p.next()
+				}
+				return
+			}
+		case SEMI:
+			if depth <= 0 {
+				p.next()
+				return
+			}
+		}
+		p.next()
+	}
+}
+
+func (p *parser) next() {
+	switch p.tok.Kind {
+	case LBRACE:
+		p.braces++
+	case RBRACE:
+		p.braces--
+	}
+	p.i++
+	if p.i < len(p.toks) {
+		p.tok = p.toks[p.i]
+	} else {
+		end := Pos{}
+		file := p.file
+		if n := len(p.toks); n > 0 {
+			end = p.toks[n-1].Pos
+			file = p.toks[n-1].File
+		}
+		p.tok = Token{Kind: EOF, Pos: end, File: file}
+	}
+}
+
+func (p *parser) peek(k int) Token {
+	if p.i+k < len(p.toks) {
+		return p.toks[p.i+k]
+	}
+	return Token{Kind: EOF}
+}
+
+func (p *parser) errorAt(t Token, format string, args ...any) {
+	p.errs.Add(t.File, t.Pos, format, args...)
+	p.nerrs++
+	panic(bailout{})
+}
+
+func (p *parser) error(format string, args ...any) { p.errorAt(p.tok, format, args...) }
+
+func describe(t Token) string {
+	switch t.Kind {
+	case EOF:
+		return "end of input"
+	case IDENT:
+		if keywords[t.Text] {
+			return "'" + t.Text + "'"
+		}
+		return "identifier '" + t.Text + "'"
+	case INT, CHAR, STRING:
+		return t.Text
+	}
+	return "'" + t.Kind.String() + "'"
+}
+
+func (p *parser) expect(k Kind, context string) Token {
+	t := p.tok
+	if t.Kind != k {
+		if context != "" {
+			p.error("expected '%s' %s, found %s", k, context, describe(t))
+		}
+		p.error("expected '%s', found %s", k, describe(t))
+	}
+	p.next()
+	return t
+}
+
+func (p *parser) enter() {
+	p.depth++
+	if p.depth > MaxNesting {
+		p.error("nesting too deep (more than %d levels)", MaxNesting)
+	}
+}
+
+func (p *parser) leave() { p.depth-- }
+
+// ---- scopes (typedef names) ----
+
+func (p *parser) pushScope() { p.scopes = append(p.scopes, map[string]bool{}) }
+func (p *parser) popScope()  { p.scopes = p.scopes[:len(p.scopes)-1] }
+
+func (p *parser) declareName(name string, isTypedef bool) {
+	if name != "" {
+		p.scopes[len(p.scopes)-1][name] = isTypedef
+	}
+}
+
+func (p *parser) isTypedefName(name string) bool {
+	for i := len(p.scopes) - 1; i >= 0; i-- {
+		if v, ok := p.scopes[i][name]; ok {
+			return v
+		}
+	}
+	return false
+}
+
+var keywords = map[string]bool{
+	"auto": true, "break": true, "case": true, "char": true, "const": true,
+	"continue": true, "default": true, "do": true, "double": true, "else": true,
+	"enum": true, "extern": true, "float": true, "for": true, "goto": true,
+	"if": true, "inline": true, "int": true, "long": true, "register": true,
+	"restrict": true, "return": true, "short": true, "signed": true,
+	"sizeof": true, "static": true, "struct": true, "switch": true,
+	"typedef": true, "union": true, "unsigned": true, "void": true,
+	"volatile": true, "while": true, "_Bool": true,
+}
+
+var typeWords = map[string]bool{
+	"void": true, "char": true, "short": true, "int": true, "long": true,
+	"signed": true, "unsigned": true, "_Bool": true, "bool": true,
+	"float": true, "double": true,
+	"__signed__": true, "__int128": true,
+}
+
+var qualWords = map[string]Qual{
+	"const": Const, "volatile": Volatile, "__const": Const, "__volatile__": Volatile,
+	"restrict": 0, "__restrict": 0, "__restrict__": 0,
+}
+
+// ignoredWords are specifiers accepted and dropped.
+var ignoredWords = map[string]bool{
+	"__extension__": true, "_Noreturn": true, "__inline": true, "__inline__": true,
+	"register": false,
+}
+
+// isTypeStart reports whether t can begin a type name.
+func (p *parser) isTypeStart(t Token) bool {
+	if t.Kind != IDENT {
+		return false
+	}
+	switch t.Text {
+	case "struct", "union", "enum":
+		return true
+	}
+	if typeWords[t.Text] || qualWords[t.Text] != 0 || t.Text == "restrict" {
+		return true
+	}
+	return p.isTypedefName(t.Text)
+}
+
+func (p *parser) isDeclStart(t Token) bool {
+	if p.isTypeStart(t) {
+		return true
+	}
+	if t.Kind != IDENT {
+		return false
+	}
+	switch t.Text {
+	case "typedef", "extern", "static", "auto", "register", "inline", "__attribute__",
+		"__extension__", "_Noreturn", "__inline", "__inline__", "_Static_assert":
+		return true
+	}
+	return false
+}
+
+// ---- declarations ----
+
+type specs struct {
+	pos     Pos
+	file    string
+	storage Storage
+	inline  bool
+	typ     TypeExpr
+}
+
+// declSpecs parses declaration specifiers.
+func (p *parser) declSpecs(allowStorage bool) specs {
+	s := specs{pos: p.tok.Pos, file: p.tok.File}
+	var words []string
+	var qual Qual
+	var typ TypeExpr
+	wordPos := p.tok.Pos
+	for {
+		t := p.tok
+		if t.Kind != IDENT {
+			break
+		}
+		switch w := t.Text; {
+		case w == "typedef" || w == "extern" || w == "static" || w == "auto" || w == "register":
+			if !allowStorage {
+				p.error("storage class '%s' not allowed here", w)
+			}
+			if s.storage != NoStorage {
+				p.error("more than one storage class")
+			}
+			s.storage = map[string]Storage{"typedef": Typedef, "extern": Extern, "static": Static, "auto": Auto, "register": Register}[w]
+			p.next()
+		case w == "inline" || w == "__inline" || w == "__inline__":
+			s.inline = true
+			p.next()
+		case ignoredWords[w]:
+			p.next()
+		case w == "__attribute__" || w == "__asm__" || w == "asm" || w == "__asm":
+			p.skipAttribute()
+		case qualWords[w] != 0 || w == "restrict" || w == "__restrict" || w == "__restrict__":
+			qual |= qualWords[w]
+			p.next()
+		case w == "float" || w == "double":
+			p.error("floating point is not supported in mmplay")
+		case w == "bool" && (typ != nil || len(words) > 0):
+			// "typedef _Bool bool;" in a header: bool is already _Bool
+			goto done
+		case typeWords[w]:
+			if typ != nil {
+				p.error("two or more data types in declaration specifiers")
+			}
+			if len(words) == 0 {
+				wordPos = t.Pos
+			}
+			if w == "bool" {
+				w = "_Bool"
+			}
+			words = append(words, w)
+			p.next()
+		case w == "struct" || w == "union":
+			if typ != nil || len(words) > 0 {
+				p.error("two or more data types in declaration specifiers")
+			}
+			typ = p.structType()
+		case w == "enum":
+			if typ != nil || len(words) > 0 {
+				p.error("two or more data types in declaration specifiers")
+			}
+			typ = p.enumType()
+		case typ == nil && len(words) == 0 && p.isTypedefName(w):
+			typ = &NamedType{NamePos: t.Pos, Name: w}
+			p.next()
+		default:
+			goto done
+		}
+	}
+done:
+	switch {
+	case typ != nil:
+		switch t := typ.(type) {
+		case *NamedType:
+			t.Qual |= qual
+		case *StructType:
+			t.Qual |= qual
+		case *EnumType:
+			t.Qual |= qual
+		}
+	case len(words) > 0:
+		typ = &BaseType{TypePos: wordPos, Words: words, Qual: qual}
+	default:
+		if s.storage == NoStorage && qual == 0 && !s.inline {
+			p.error("expected a type, found %s", describe(p.tok))
+		}
+		// "static x;" / "const x;": implicit int, as old C allows
+		typ = &BaseType{TypePos: s.pos, Words: []string{"int"}, Qual: qual}
+	}
+	s.typ = typ
+	return s
+}
+
+func (p *parser) skipAttribute() {
+	p.next()
+	for p.tok.Kind == IDENT && (p.tok.Text == "__volatile__" || p.tok.Text == "volatile") {
+		p.next()
+	}
+	if p.tok.Kind != LPAREN {
+		return
+	}
+	depth := 0
+	for {
+		switch p.tok.Kind {
+		case LPAREN:
+			depth++
+		case RPAREN:
+			depth--
+		case EOF:
+			p.error("unterminated __attribute__")
+		}
+		p.next()
+		if depth == 0 {
+			return
+		}
+	}
+}
+
+func (p *parser) structType() TypeExpr {
+	kw := p.tok
+	p.next()
+	for p.tok.Kind == IDENT && p.tok.Text == "__attribute__" {
+		p.skipAttribute()
+	}
+	st := &StructType{KwPos: kw.Pos, Union: kw.Text == "union"}
+	if p.tok.Kind == IDENT && !keywords[p.tok.Text] {
+		st.Tag = p.tok.Text
+		p.next()
+	}
+	if p.tok.Kind != LBRACE {
+		if st.Tag == "" {
+			p.error("expected '{' or a tag name after '%s'", kw.Text)
+		}
+		return st
+	}
+	p.enter()
+	defer p.leave()
+	p.next()
+	st.HasBody = true
+	st.Fields = []*Field{}
+	for p.tok.Kind != RBRACE {
+		if p.tok.Kind == EOF {
+			p.error("expected '}' to close the %s", kw.Text)
+		}
+		if p.tok.Kind == SEMI {
+			p.next()
+			continue
+		}
+		sp := p.declSpecs(false)
+		if p.tok.Kind == SEMI {
+			// anonymous struct/union member, or a useless declaration
+			if inner, ok := sp.typ.(*StructType); ok && inner.Tag == "" {
+				st.Fields = append(st.Fields, &Field{NamePos: inner.KwPos, Type: inner})
+			}
+			p.next()
+			continue
+		}
+		for {
+			f := &Field{NamePos: p.tok.Pos}
+			if p.tok.Kind == COLON {
+				f.Type = sp.typ
+			} else {
+				f.Name, f.NamePos, f.Type = p.declarator(sp.typ, false)
+			}
+			if p.tok.Kind == COLON {
+				p.next()
+				f.Bits = p.condExpr()
+			}
+			for p.tok.Kind == IDENT && p.tok.Text == "__attribute__" {
+				p.skipAttribute()
+			}
+			st.Fields = append(st.Fields, f)
+			if p.tok.Kind != COMMA {
+				break
+			}
+			p.next()
+		}
+		p.expect(SEMI, "after a member declaration")
+	}
+	p.next()
+	for p.tok.Kind == IDENT && p.tok.Text == "__attribute__" {
+		p.skipAttribute()
+	}
+	return st
+}
+
+func (p *parser) enumType() TypeExpr {
+	kw := p.tok
+	p.next()
+	et := &EnumType{KwPos: kw.Pos}
+	if p.tok.Kind == IDENT && !keywords[p.tok.Text] {
+		et.Tag = p.tok.Text
+		p.next()
+	}
+	if p.tok.Kind != LBRACE {
+		if et.Tag == "" {
+			p.error("expected '{' or a tag name after 'enum'")
+		}
+		return et
+	}
+	p.next()
+	et.HasBody = true
+	for p.tok.Kind != RBRACE {
+		if p.tok.Kind != IDENT || keywords[p.tok.Text] {
+			p.error("expected an enumerator name, found %s", describe(p.tok))
+		}
+		e := &Enumerator{NamePos: p.tok.Pos, Name: p.tok.Text}
+		p.declareName(e.Name, false)
+		p.next()
+		if p.tok.Kind == ASSIGN {
+			p.next()
+			e.Value = p.condExpr()
+		}
+		et.Values = append(et.Values, e)
+		if p.tok.Kind != COMMA {
+			break
+		}
+		p.next()
+	}
+	p.expect(RBRACE, "to close the enum")
+	return et
+}
+
+// hole marks where the outer type goes inside a parenthesized
+// declarator such as (*fp)(int).
+type hole struct{ at Pos }
+
+func (h *hole) Pos() Pos { return h.at }
+func (*hole) typeNode()  {}
+func isHole(t TypeExpr) bool {
+	_, ok := t.(*hole)
+	return ok
+}
+
+// fill replaces the hole inside t by base.
+func fill(t TypeExpr, base TypeExpr) TypeExpr {
+	switch x := t.(type) {
+	case *hole:
+		return base
+	case *PointerType:
+		x.Elem = fill(x.Elem, base)
+	case *ArrayType:
+		x.Elem = fill(x.Elem, base)
+	case *FuncType:
+		x.Result = fill(x.Result, base)
+	}
+	return t
+}
+
+// declarator parses a (possibly abstract) declarator around base.
+func (p *parser) declarator(base TypeExpr, abstract bool) (string, Pos, TypeExpr) {
+	p.enter()
+	defer p.leave()
+	for p.tok.Kind == MUL {
+		pt := &PointerType{StarPos: p.tok.Pos, Elem: base}
+		p.next()
+		for p.tok.Kind == IDENT {
+			if q, ok := qualWords[p.tok.Text]; ok {
+				pt.Qual |= q
+				p.next()
+				continue
+			}
+			if p.tok.Text == "__attribute__" {
+				p.skipAttribute()
+				continue
+			}
+			break
+		}
+		base = pt
+	}
+	var name string
+	namePos := p.tok.Pos
+	if p.tok.Kind == LPAREN && (p.peek(1).Kind == MUL || p.peek(1).Kind == LPAREN && !abstract ||
+		!abstract && p.peek(1).Kind == IDENT && !p.isTypeStart(p.peek(1))) {
+		p.next()
+		h := &hole{p.tok.Pos}
+		var inner TypeExpr
+		name, namePos, inner = p.declarator(h, abstract)
+		p.expect(RPAREN, "to close the declarator")
+		base = p.suffixes(base)
+		return name, namePos, fill(inner, base)
+	}
+	if p.tok.Kind == IDENT && !p.isTypeStart(p.tok) || p.tok.Kind == IDENT && p.tok.Text == "bool" {
+		if keywords[p.tok.Text] {
+			p.error("expected a name, found %s", describe(p.tok))
+		}
+		name = p.tok.Text
+		p.next()
+	} else if !abstract {
+		p.error("expected a name in the declaration, found %s", describe(p.tok))
+	}
+	for p.tok.Kind == IDENT && (p.tok.Text == "__attribute__" || p.tok.Text == "__asm__" || p.tok.Text == "asm") {
+		p.skipAttribute()
+	}
+	return name, namePos, p.suffixes(base)
+}
+
+// suffixes applies array and function suffixes: the first suffix is the
+// outermost type (int a[2][3] is an array of 2 arrays of 3 ints).
+func (p *parser) suffixes(base TypeExpr) TypeExpr {
+	type suffix struct {
+		arr *ArrayType
+		fn  *FuncType
+	}
+	var sfx []suffix
+	for {
+		switch p.tok.Kind {
+		case LBRACK:
+			at := &ArrayType{Lbrack: p.tok.Pos}
+			p.next()
+			for p.tok.Kind == IDENT && (p.tok.Text == "static" || qualWords[p.tok.Text] != 0) {
+				p.next()
+			}
+			if p.tok.Kind != RBRACK {
+				at.Len = p.assignExpr()
+			}
+			p.expect(RBRACK, "to close the array size")
+			sfx = append(sfx, suffix{arr: at})
+			continue
+		case LPAREN:
+			sfx = append(sfx, suffix{fn: p.params()})
+			continue
+		}
+		break
+	}
+	for i := len(sfx) - 1; i >= 0; i-- {
+		if a := sfx[i].arr; a != nil {
+			a.Elem = base
+			base = a
+		} else {
+			sfx[i].fn.Result = base
+			base = sfx[i].fn
+		}
+	}
+	return base
+}
+
+func (p *parser) params() *FuncType {
+	ft := &FuncType{Lparen: p.tok.Pos}
+	p.next()
+	if p.tok.Kind == RPAREN {
+		ft.NoProto = true
+		p.next()
+		return ft
+	}
+	if p.tok.Kind == IDENT && p.tok.Text == "void" && p.peek(1).Kind == RPAREN {
+		p.next()
+		p.next()
+		return ft
+	}
+	for {
+		if p.tok.Kind == ELLIPSIS {
+			ft.Variadic = true
+			p.next()
+			break
+		}
+		if !p.isDeclStart(p.tok) {
+			if p.tok.Kind == IDENT && !keywords[p.tok.Text] {
+				p.error("unknown type name '%s'", p.tok.Text)
+			}
+			p.error("expected a parameter declaration, found %s", describe(p.tok))
+		}
+		sp := p.declSpecs(true)
+		prm := &Param{NamePos: p.tok.Pos}
+		prm.Name, prm.NamePos, prm.Type = p.declarator(sp.typ, true)
+		if prm.Name == "" {
+			prm.NamePos = sp.pos
+		}
+		ft.Params = append(ft.Params, prm)
+		if p.tok.Kind != COMMA {
+			break
+		}
+		p.next()
+	}
+	p.expect(RPAREN, "to close the parameter list")
+	return ft
+}
+
+// externalDecl parses one top-level declaration or function definition.
+func (p *parser) externalDecl() []*Decl {
+	if p.tok.Kind == SEMI {
+		p.next()
+		return nil
+	}
+	if p.tok.Kind == IDENT && p.tok.Text == "_Static_assert" {
+		p.skipAttribute()
+		p.expect(SEMI, "after _Static_assert")
+		return nil
+	}
+	if !p.isDeclStart(p.tok) {
+		if p.tok.Kind == IDENT && !keywords[p.tok.Text] {
+			nt := p.peek(1)
+			if nt.Kind == IDENT || nt.Kind == MUL {
+				p.error("unknown type name '%s'", p.tok.Text)
+			}
+			if nt.Kind == LPAREN {
+				p.error("expected a declaration: '%s(...)' needs a return type (e.g. 'int %s(void)'), or a statement belongs inside a function", p.tok.Text, p.tok.Text)
+			}
+		}
+		p.error("expected a declaration, found %s", describe(p.tok))
+	}
+	return p.declaration(true)
+}
+
+// declaration parses specifiers and a list of declarators. At top level
+// a function declarator followed by '{' is a definition.
+func (p *parser) declaration(top bool) []*Decl {
+	sp := p.declSpecs(true)
+	if p.tok.Kind == SEMI {
+		p.next()
+		return []*Decl{{File: sp.file, Storage: sp.storage, Type: sp.typ}}
+	}
+	var decls []*Decl
+	for {
+		d := &Decl{File: sp.file, Storage: sp.storage, Inline: sp.inline}
+		d.Name, d.NamePos, d.Type = p.declarator(sp.typ, false)
+		p.declareName(d.Name, sp.storage == Typedef)
+		if ft, ok := d.Type.(*FuncType); ok && p.tok.Kind == LBRACE {
+			if !top {
+				p.error("function definitions are not allowed inside a function")
+			}
+			if len(decls) > 0 {
+				p.error("a function definition cannot share a declaration with others")
+			}
+			p.pushScope()
+			for _, prm := range ft.Params {
+				p.declareName(prm.Name, false)
+			}
+			d.Body = p.block()
+			p.popScope()
+			return []*Decl{d}
+		}
+		if p.tok.Kind == ASSIGN {
+			p.next()
+			d.Init = p.initializer()
+		}
+		decls = append(decls, d)
+		if p.tok.Kind != COMMA {
+			break
+		}
+		p.next()
+	}
+	if p.tok.Kind != SEMI {
+		p.error("expected ';' after the declaration, found %s", describe(p.tok))
+	}
+	p.next()
+	return decls
+}
+
+func (p *parser) initializer() Expr {
+	if p.tok.Kind != LBRACE {
+		return p.assignExpr()
+	}
+	p.enter()
+	defer p.leave()
+	il := &InitList{Lbrace: p.tok.Pos}
+	p.next()
+	for p.tok.Kind != RBRACE {
+		el := &InitElem{}
+		for p.tok.Kind == DOT || p.tok.Kind == LBRACK {
+			d := Designator{DesPos: p.tok.Pos}
+			if p.tok.Kind == DOT {
+				p.next()
+				if p.tok.Kind != IDENT {
+					p.error("expected a field name after '.', found %s", describe(p.tok))
+				}
+				d.Field = p.tok.Text
+				p.next()
+			} else {
+				p.next()
+				d.Index = p.condExpr()
+				p.expect(RBRACK, "to close the designator")
+			}
+			el.Designators = append(el.Designators, d)
+		}
+		if len(el.Designators) > 0 {
+			p.expect(ASSIGN, "after the designator")
+		}
+		el.Value = p.initializer()
+		il.Elems = append(il.Elems, el)
+		if p.tok.Kind != COMMA {
+			break
+		}
+		p.next()
+	}
+	p.expect(RBRACE, "to close the initializer")
+	return il
+}
+
+// typeName parses a type in a cast or sizeof.
+func (p *parser) typeName() *TypeName {
+	pos := p.tok.Pos
+	sp := p.declSpecs(false)
+	_, _, t := p.declarator(sp.typ, true)
+	return &TypeName{TypePos: pos, Type: t}
+}
