@@ -287,7 +287,7 @@ func (as *AddressSpace) SetBrkStart(addr uint64) {
 // returns the new break, or the old one when the request is refused.
 // brk(0) and any address below start_brk just return the current break.
 func (as *AddressSpace) Brk(addr uint64) uint64 {
-	if addr < as.startBrk || addr > arch.TaskSize {
+	if !as.brkSet || addr < as.startBrk || addr > arch.TaskSize {
 		return as.brk
 	}
 	newbrk, oldbrk := arch.PageAlignUp(addr), arch.PageAlignUp(as.brk)
@@ -669,14 +669,14 @@ func (as *AddressSpace) Mremap(addr, oldLen, newLen uint64, flags int, newAddr u
 	if oldLen > v.End-addr {
 		return 0, EFAULT
 	}
-	vcopy := *v
+	vcopy := *v // v may move when the VMA slice changes below
 	growth := uint64(0)
 	if newLen > oldLen {
 		growth = (newLen - oldLen) >> arch.PageShift
 	}
 	// Grow in place when the VMA ends here and the room above is free.
-	if flags&MREMAP_FIXED == 0 && v.End == addr+oldLen && as.gapFree(v.End, addr+newLen) && addr+newLen <= arch.TaskSize {
-		if v.Flags&VM_ACCOUNT != 0 && !as.cfg.Commit.enough(growth, as.totalVM()) {
+	if flags&MREMAP_FIXED == 0 && vcopy.End == addr+oldLen && as.gapFree(vcopy.End, addr+newLen) && addr+newLen <= arch.TaskSize {
+		if vcopy.Flags&VM_ACCOUNT != 0 && !as.cfg.Commit.enough(growth, as.totalVM()) {
 			return 0, ENOMEM
 		}
 		i := as.findVMA(addr)
@@ -688,7 +688,7 @@ func (as *AddressSpace) Mremap(addr, oldLen, newLen uint64, flags int, newAddr u
 	if flags&MREMAP_MAYMOVE == 0 {
 		return 0, ENOMEM
 	}
-	if v.Flags&VM_ACCOUNT != 0 && growth > 0 && !as.cfg.Commit.enough(growth, as.totalVM()) {
+	if vcopy.Flags&VM_ACCOUNT != 0 && growth > 0 && !as.cfg.Commit.enough(growth, as.totalVM()) {
 		return 0, ENOMEM
 	}
 	dst := newAddr
@@ -697,7 +697,7 @@ func (as *AddressSpace) Mremap(addr, oldLen, newLen uint64, flags int, newAddr u
 	} else {
 		var ok bool
 		if dst, ok = as.getUnmappedArea(0, newLen); !ok {
-			if v.Flags&VM_ACCOUNT != 0 {
+			if vcopy.Flags&VM_ACCOUNT != 0 {
 				as.cfg.Commit.unacct(growth)
 			}
 			return 0, ENOMEM
