@@ -135,8 +135,7 @@ func (as *AddressSpace) storeSlow(addr uint64, size int, v uint64) {
 // ReadBytes fills buf from addr (interp.Memory). A bad access panics with
 // *arch.Signal after the bytes before it were read.
 func (as *AddressSpace) ReadBytes(addr uint64, buf []byte) {
-	if n, sig := as.copyIn(addr, buf); sig != nil {
-		_ = n
+	if _, sig := as.copyIn(addr, buf); sig != nil {
 		panic(sig)
 	}
 }

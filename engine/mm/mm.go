@@ -151,7 +151,7 @@ func (as *AddressSpace) RSSAnon() uint64 { return as.rssAnon }
 // PageTables returns the number of page-table frames (pgtables_bytes/4096).
 func (as *AddressSpace) PageTables() uint64 { return as.pt.NrTables() }
 
-// Brk returns the current break; StartBrk the start of the heap.
+// CurrentBrk returns mm->brk, the current break (possibly unaligned).
 func (as *AddressSpace) CurrentBrk() uint64 { return as.brk }
 
 // StartBrk returns start_brk.

@@ -673,3 +673,29 @@ func BenchmarkLoadStore(b *testing.B) {
 		i++
 	}
 }
+
+func TestOracle026TrimOnFree(t *testing.T) {
+	m, as := newProc(t, 256<<20, 0)
+	base := as.Brk(0)
+	// mallopt(M_MMAP_MAX, 0); p = malloc(64 MiB): the tcache chunk first,
+	// then sysmalloc grows brk by 0x4021000 in all (case 026's brk line).
+	as.Brk(base + 0x4021000)
+	as.Store(base+8, 8, 0x291)
+	p := base + 0x2a0
+	as.Store(p-8, 8, 0x4000011)
+	as.Store(p+0x4000000+8, 8, 0x20d51) // top's size field
+	for i := uint64(0); i < 64<<20; i += 4096 {
+		as.Store(p+i, 1, 1)
+	}
+	rss1 := as.RSS()
+	// free(p): top ≥ trim_threshold → systrim keeps the 128 KiB pad: brk
+	// goes back to base+0x21000; the header write lands on page 0.
+	as.Store(base+0x298, 8, 0x20d61)
+	if got := as.Brk(base + 0x21000); got != base+0x21000 {
+		t.Fatalf("brk %#x", got)
+	}
+	if d := int64(as.RSS()) - int64(rss1); d != -16352 {
+		t.Fatalf("after free: rss change %d pages, want -16352", d)
+	}
+	check(t, m, as)
+}

@@ -88,8 +88,8 @@ type VMA struct {
 // Pages returns the VMA's size in pages.
 func (v *VMA) Pages() uint64 { return (v.End - v.Start) >> arch.PageShift }
 
-// accountable reports whether the VMA's pages are charged to the overcommit
-// accounting (mm/mmap.c:accountable_mapping).
+// writablePrivate reports a private writable VMA, the kind whose pages are
+// charged to the overcommit accounting (mm/mmap.c:accountable_mapping).
 func (v *VMA) writablePrivate() bool { return v.Prot&PROT_WRITE != 0 && v.Flags&VM_SHARED == 0 }
 
 // mergeable reports whether a (below) and b (directly above) would be one
@@ -181,8 +181,8 @@ func (as *AddressSpace) overlaps(start, end uint64) bool {
 	return i < len(as.vmas) && as.vmas[i].Start < end
 }
 
-// gapBelow / gapAbove: vm_start_gap and vm_end_gap, which keep the stack
-// guard gap free below a VM_GROWSDOWN VMA (mm.h).
+// startGap is vm_start_gap (include/linux/mm.h): it keeps the stack guard
+// gap free below a VM_GROWSDOWN VMA.
 func startGap(v *VMA) uint64 {
 	if v.Flags&VM_GROWSDOWN != 0 {
 		if v.Start < arch.StackGuardGap {
