@@ -185,7 +185,9 @@ typedef unsigned int mode_t;
 	"errno.h": `#ifndef _ERRNO_H
 #define _ERRNO_H
 /* asm-generic/errno-base.h and asm-generic/errno.h (Linux 6.1 UAPI) */
-extern int errno;
+/* bits/errno.h (glibc 2.36): errno is the calling thread's, through a function */
+int *__errno_location(void);
+#define errno (*__errno_location())
 #define EPERM 1
 #define ENOENT 2
 #define ESRCH 3
