@@ -31,13 +31,16 @@ func (p *Process) Builtins() map[string]interp.Builtin {
 		"mallopt":            func(c *interp.Call) uint64 { return sext32(p.Malloc.Mallopt(int32(c.Args[0]), int32(c.Args[1]))) },
 		"malloc_trim":        func(c *interp.Call) uint64 { return uint64(p.Malloc.Trim(c.Args[0])) },
 		"exit":               func(c *interp.Call) uint64 { p.Exit(int(c.Args[0])); return 0 },
-		"_exit":              func(c *interp.Call) uint64 { panic(&arch.Exit{Status: int(c.Args[0]) & 0xff}) },
-		"abort":              func(c *interp.Call) uint64 { p.Abort("the program called abort()"); return 0 },
-		"atoi":               func(c *interp.Call) uint64 { return sext32(int(p.strtol(c.Args[0], 0, 10))) },
-		"atol":               func(c *interp.Call) uint64 { return uint64(p.strtol(c.Args[0], 0, 10)) },
-		"strtol":             func(c *interp.Call) uint64 { return uint64(p.strtol(c.Args[0], c.Args[1], int(int32(c.Args[2])))) },
-		"strtoul":            func(c *interp.Call) uint64 { return uint64(p.strtol(c.Args[0], c.Args[1], int(int32(c.Args[2])))) },
-		"abs":                func(c *interp.Call) uint64 { return sext32(absInt(int(int32(c.Args[0])))) },
+		"_exit": func(c *interp.Call) uint64 {
+			p.exited = true
+			panic(&arch.Exit{Status: int(c.Args[0]) & 0xff})
+		},
+		"abort":   func(c *interp.Call) uint64 { p.Abort("the program called abort()"); return 0 },
+		"atoi":    func(c *interp.Call) uint64 { return sext32(int(p.strtol(c.Args[0], 0, 10))) },
+		"atol":    func(c *interp.Call) uint64 { return uint64(p.strtol(c.Args[0], 0, 10)) },
+		"strtol":  func(c *interp.Call) uint64 { return uint64(p.strtol(c.Args[0], c.Args[1], int(int32(c.Args[2])))) },
+		"strtoul": func(c *interp.Call) uint64 { return uint64(p.strtol(c.Args[0], c.Args[1], int(int32(c.Args[2])))) },
+		"abs":     func(c *interp.Call) uint64 { return sext32(absInt(int(int32(c.Args[0])))) },
 		"labs": func(c *interp.Call) uint64 {
 			v := int64(c.Args[0])
 			if v < 0 {

@@ -56,6 +56,7 @@ type Process struct {
 	nextFD    int
 	rec       arch.Recorder
 	stdoutBuf uint64 // the stdout buffer's chunk (not a leak)
+	exited    bool
 }
 
 // openFile is a file opened with open(2): the simulator serves /proc files
@@ -154,9 +155,14 @@ func (p *Process) write(fd int, b []byte) {
 
 // Exit is exit(3): flush stdio, then end the process.
 func (p *Process) Exit(status int) {
+	p.exited = true
 	p.Stdio.Exit()
 	panic(&arch.Exit{Status: status & 0xff})
 }
+
+// Exited reports whether the program called exit(3) or _exit(2) (so the
+// return from main must not flush stdio again).
+func (p *Process) Exited() bool { return p.exited }
 
 // Abort is abort(3): SIGABRT without flushing stdio (glibc ≥ 2.27, facts §1.16).
 func (p *Process) Abort(reason string) {
