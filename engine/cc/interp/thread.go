@@ -1,13 +1,272 @@
 package interp
 
-import "mmplay/engine/cc/syntax"
+import (
+	"fmt"
+	"math"
+	"sync/atomic"
 
-// Thread runs snippet code. (The language helper owns this file and
-// replaces this minimal definition with the real one.)
-type Thread struct {
-	Mem Memory
-	pos syntax.Pos
+	"mmplay/engine/arch"
+	"mmplay/engine/cc/check"
+	"mmplay/engine/cc/syntax"
+)
+
+// MaxCallDepth bounds the nesting of snippet calls on the Go stack. The
+// simulated 8 MiB stack normally faults first (a call needs at least 16
+// bytes: return address and saved rbp); this guard only catches
+// recursion whose frames are so small that the interpreter's own Go stack
+// would grow past what a browser tab can afford. It is reported the same
+// way: SIGSEGV, stack overflow.
+const MaxCallDepth = 1 << 17
+
+// RunOptions configure a thread.
+type RunOptions struct {
+	// MaxSteps is the step budget over the thread's life (0: unlimited).
+	MaxSteps uint64
+	// OnStep, when set, is called before each step (the session uses it
+	// to pause between statements and to record positions).
+	OnStep func(t *Thread)
 }
+
+// Result is how a run ended.
+type Result struct {
+	// Status is the function's return value as an int (main's exit
+	// status), or the status given to exit().
+	Status int
+	// Value is the raw return value (0 for void), widened to 64 bits.
+	Value uint64
+	// Exited is set when the run ended by exit() (arch.Exit).
+	Exited bool
+	// Signal is the fatal signal that ended the run, or nil.
+	Signal *arch.Signal
+	// StepLimit is set when the run stopped at RunOptions.MaxSteps.
+	StepLimit bool
+	// Stopped is set when Stop ended the run.
+	Stopped bool
+	// Steps is the thread's step count at the end.
+	Steps uint64
+	// Pos is the position of the last statement executed.
+	Pos syntax.Pos
+	// Err reports API misuse (an unknown function name); nothing ran.
+	Err error
+}
+
+// Thread runs snippet code on a simulated stack.
+type Thread struct {
+	// Mem is the address space every variable lives in.
+	Mem Memory
+
+	prog     *Program
+	pos      syntax.Pos
+	stackTop uint64
+	sp, fp   uint64 // simulated rsp and rbp
+	ret      uint64 // return value of the function returning now
+	depth    int
+	steps    uint64
+	maxSteps uint64
+	onStep   func(*Thread)
+	stopReq  atomic.Bool
+	running  bool
+	scratch  []byte // struct copies
+	curSlot  int    // text slot of the running function (for return addresses)
+}
+
+// runEnd unwinds the interpreter at the step limit or on Stop.
+type runEnd struct{ stopped bool }
+
+// NewThread creates a thread whose stack starts at stackTop (rsp before
+// the first call; it should be 16-byte aligned).
+func (p *Program) NewThread(mem Memory, stackTop uint64, opts RunOptions) *Thread {
+	max := opts.MaxSteps
+	if max == 0 {
+		max = math.MaxUint64
+	}
+	p.bind(p.layout)
+	return &Thread{Mem: mem, prog: p, stackTop: stackTop, sp: stackTop, maxSteps: max, onStep: opts.OnStep}
+}
+
+// Program returns the program the thread runs.
+func (t *Thread) Program() *Program { return t.prog }
 
 // Pos is the position of the statement being executed.
 func (t *Thread) Pos() syntax.Pos { return t.pos }
+
+// Steps is the number of steps executed so far.
+func (t *Thread) Steps() uint64 { return t.steps }
+
+// SP is the simulated stack pointer (rsp).
+func (t *Thread) SP() uint64 { return t.sp }
+
+// Depth is the current call depth of snippet functions.
+func (t *Thread) Depth() int { return t.depth }
+
+// Stop asks the thread to end its run before the next step. It is safe
+// to call from another goroutine or from OnStep.
+func (t *Thread) Stop() { t.stopReq.Store(true) }
+
+// step counts one step. The fast path is a counter and two compares.
+func (t *Thread) step(pos syntax.Pos) {
+	t.pos = pos
+	t.steps++
+	if t.steps > t.maxSteps || t.onStep != nil || t.stopReq.Load() {
+		t.slowStep()
+	}
+}
+
+func (t *Thread) slowStep() {
+	if t.stopReq.Load() {
+		t.stopReq.Store(false)
+		t.steps--
+		panic(&runEnd{stopped: true})
+	}
+	if t.steps > t.maxSteps {
+		t.steps--
+		panic(&runEnd{})
+	}
+	if t.onStep != nil {
+		t.onStep(t)
+		if t.stopReq.Load() {
+			t.stopReq.Store(false)
+			t.steps--
+			panic(&runEnd{stopped: true})
+		}
+	}
+}
+
+// Run calls the snippet function name with args and runs it to the end:
+// its return, exit(), a fatal signal, the step limit or Stop. The stack
+// starts again at the thread's stack top. It recovers *arch.Signal and
+// *arch.Exit panics (from Memory or builtins) and nothing else.
+func (t *Thread) Run(name string, args ...uint64) (res Result) {
+	f := t.prog.byName[name]
+	if f == nil || f.builtin != nil {
+		return Result{Err: fmt.Errorf("interp: no function %q in the program", name), Steps: t.steps}
+	}
+	if t.running {
+		return Result{Err: fmt.Errorf("interp: Run called during a run (use CallAddr)"), Steps: t.steps}
+	}
+	t.running = true
+	t.sp, t.fp, t.depth = t.stackTop, 0, 0
+	defer func() {
+		t.running = false
+		res.Steps, res.Pos = t.steps, t.pos
+		r := recover()
+		if r == nil {
+			return
+		}
+		switch r := r.(type) {
+		case *arch.Signal:
+			res.Signal = r
+		case *arch.Exit:
+			res.Status, res.Exited = r.Status, true
+		case *runEnd:
+			res.StepLimit, res.Stopped = !r.stopped, r.stopped
+		default:
+			panic(r)
+		}
+	}()
+	v := t.call(f, args)
+	res.Value = v
+	res.Status = int(int32(v))
+	return res
+}
+
+// CallAddr calls the function at addr (a snippet function or a builtin)
+// from inside a builtin, as the kernel calls a module's file_operations
+// handler, and returns its value. Signals, exit and the step limit
+// unwind through it to Run.
+//
+// Precondition: a run is in progress on t (CallAddr is for builtins).
+func (t *Thread) CallAddr(addr uint64, args ...uint64) uint64 {
+	if !t.running {
+		panic("interp: CallAddr outside a run")
+	}
+	f := t.prog.funcAt(addr)
+	if f == nil {
+		panic(badCall(addr))
+	}
+	return t.call(f, args)
+}
+
+func badCall(addr uint64) *arch.Signal {
+	return &arch.Signal{Signo: arch.SIGSEGV, Code: arch.SEGV_MAPERR, Addr: addr,
+		Reason: fmt.Sprintf("call through a bad function pointer (0x%x is not a function)", addr)}
+}
+
+// call runs f with args (each widened to 64 bits). Snippet functions get
+// a frame as gcc -O0 builds it on x86-64: call pushes the return
+// address, the callee pushes rbp, sets rbp = rsp, subtracts its locals
+// area and spills the parameters into it.
+func (t *Thread) call(f *function, args []uint64) uint64 {
+	if f.builtin != nil {
+		c := &Call{Name: f.name, Args: append([]uint64(nil), args...), Pos: t.pos, Thread: t}
+		return check.Normalize(f.result, f.builtin(c))
+	}
+	if t.depth >= MaxCallDepth {
+		panic(&arch.Signal{Signo: arch.SIGSEGV, Code: arch.SEGV_MAPERR, Addr: t.sp,
+			Reason: fmt.Sprintf("stack overflow: more than %d nested calls", MaxCallDepth)})
+	}
+	savedSP, savedFP, savedPos := t.sp, t.fp, t.pos
+	mem := t.Mem
+	ret := uint64(0)
+	if t.depth > 0 {
+		ret = t.prog.layout.TextBase + uint64(t.curSlot)*TextSlot + 5 // inside the caller
+	}
+	sp := t.sp - 8
+	mem.Store(sp, 8, ret) // push the return address: the first access to a new stack page
+	sp -= 8
+	mem.Store(sp, 8, t.fp) // push rbp
+	fp := sp
+	sp -= f.frameSize
+	t.sp, t.fp = sp, fp
+	for i, p := range f.params {
+		if i >= len(args) {
+			break
+		}
+		if p.struct_ {
+			t.copyBytes(fp-p.off, args[i], uint64(p.size))
+			continue
+		}
+		mem.Store(fp-p.off, p.size, args[i])
+	}
+	t.depth++
+	savedSlot := t.curSlot
+	t.curSlot = f.slot
+	t.ret = 0
+	f.body(t)
+	v := t.ret
+	t.curSlot = savedSlot
+	t.depth--
+	t.sp, t.fp, t.pos = savedSP, savedFP, savedPos
+	return v
+}
+
+// copyBytes copies n bytes from src to dst in simulated memory.
+func (t *Thread) copyBytes(dst, src, n uint64) {
+	if t.scratch == nil {
+		t.scratch = make([]byte, 4096)
+	}
+	for n > 0 {
+		k := n
+		if k > uint64(len(t.scratch)) {
+			k = uint64(len(t.scratch))
+		}
+		buf := t.scratch[:k]
+		t.Mem.ReadBytes(src, buf)
+		t.Mem.WriteBytes(dst, buf)
+		src, dst, n = src+k, dst+k, n-k
+	}
+}
+
+var zeroPage [4096]byte
+
+// zeroBytes writes n zero bytes at dst.
+func (t *Thread) zeroBytes(dst, n uint64) {
+	for n > 0 {
+		k := n
+		if k > uint64(len(zeroPage)) {
+			k = uint64(len(zeroPage))
+		}
+		t.Mem.WriteBytes(dst, zeroPage[:k])
+		dst, n = dst+k, n-k
+	}
+}

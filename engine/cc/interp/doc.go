@@ -1,0 +1,67 @@
+// Package interp runs mmplay's C subset: it compiles the checked tree of
+// package check to Go closures (yaegi's technique) and executes them
+// with every variable in simulated memory (SPEC §5).
+//
+// # The image
+//
+// Compile returns a Program that knows its section sizes. The loader
+// maps them and calls Load with a Layout:
+//
+//   - .text: no bytes; function i has the address TextBase + 16*i (the
+//     snippet's functions in source order, then the builtins it uses,
+//     sorted by name), so function pointers are real values and a call
+//     through anything else raises SIGSEGV;
+//   - .rodata: string literals (equal ones merged) and const globals;
+//     the loader maps it read-only, so "char *s = "x"; s[0] = 'y';"
+//     faults as it does on Linux;
+//   - .data: initialized globals, with relocations applied (char *s =
+//     "x"; .read = my_read);
+//   - .bss: zero-initialized globals.
+//
+// # Frames
+//
+// A thread starts with rsp at the stack top its creator gives. A call
+// builds the frame gcc -O0 builds on x86-64:
+//
+//  1. rsp -= 8; write the return address (an address inside the
+//     caller's text slot; 0 for the outermost call);
+//  2. rsp -= 8; write the caller's rbp; rbp = rsp;
+//  3. rsp -= FrameSize (the locals area, 16-byte multiple); parameters
+//     are spilled into their slots below rbp;
+//  4. the body runs; locals are at rbp - offset and are not zeroed;
+//  5. on return rsp and rbp are restored.
+//
+// The writes in steps 1–3 are real stores through Memory, so runaway
+// recursion walks down the stack and faults at the guard gap exactly
+// where the stack limit is; a Go-side depth guard (MaxCallDepth) reports
+// the same SIGSEGV for recursion with frames too small to reach it.
+//
+// # Values
+//
+// Every scalar is a uint64 holding the value widened to 64 bits
+// (sign-extended for signed types); a struct-typed expression evaluates
+// to the address of its bytes, and struct assignment copies bytes.
+// Memory is little-endian. Integer division by zero and INT_MIN / -1
+// raise SIGFPE (si_code FPE_INTDIV), as idiv's #DE does on Linux; shift
+// counts are masked to the operand width as the x86 shift instructions
+// do. Arguments are evaluated right to left, as gcc does on x86-64.
+//
+// # Steps
+//
+// One step is one statement executed, or one evaluation of a loop's
+// condition (an absent condition too, so "for (;;);" steps). Thread.step
+// is the whole cost on the fast path: it stores the position, increments
+// the counter and compares it with the budget; only when the budget is
+// reached, a Stop is pending or an OnStep hook is set does it take the
+// slow path. The step limit and Stop unwind with an internal panic that
+// Run recovers, together with *arch.Signal and *arch.Exit from Memory and
+// the builtins; any other panic is a bug and propagates.
+//
+// # Builtins
+//
+// A builtin is a Go function (Builtin) called with its arguments
+// converted to the prototype's parameter types and widened; variadic
+// extras get the default argument promotions first. A builtin can call
+// back into the snippet with Thread.CallAddr (read() calling a module's
+// file_operations.read), reentrantly, on the same simulated stack.
+package interp
