@@ -39,8 +39,8 @@ const Kmalloc20Max = 131056 - header20
 
 // area20 is one page area of a bucket (a page_descriptor).
 //
-// Invariant: len(free)+inuse == nblocks; used[i] is the requested length
-// (> 0) of an allocated block, 0 for a free one; free holds the free
+// Invariant: len(free)+inuse == nblocks; used[i] is 1 + the requested
+// length of an allocated block, 0 for a free one; free holds the free
 // blocks, head last.
 type area20 struct {
 	pfn    uint64
@@ -99,6 +99,9 @@ func Bucket20(size uint64) uint64 {
 }
 
 func bucketIndex20(size uint64) int {
+	if size > Kmalloc20Max {
+		return -1
+	}
 	for i, b := range sizes20 {
 		if size+header20 <= b.size {
 			return i
@@ -190,7 +193,7 @@ func (a *Allocator20) Kmalloc(size uint64, gfp buddy.GFP) (uint64, *Problem) {
 	}
 	i := ar.free[len(ar.free)-1]
 	ar.free = ar.free[:len(ar.free)-1]
-	ar.used[i] = uint32(size)
+	ar.used[i] = uint32(size) + 1 // kmalloc(0) is a real block in 2.0
 	ar.inuse++
 	if len(ar.free) == 0 {
 		a.lists[d][b] = a.lists[d][b][1:]
@@ -323,7 +326,7 @@ func (a *Allocator20) Find(addr uint64) (Object, bool) {
 		return Object{}, false
 	}
 	i := int32((off - pageDesc20) / bk.size)
-	o := Object{Addr: a.blockAddr(ar, i) + header20, Size: bk.size - header20, Req: uint64(ar.used[i]),
+	o := Object{Addr: a.blockAddr(ar, i) + header20, Size: bk.size - header20, Req: max(uint64(ar.used[i]), 1) - 1,
 		Cache: fmt.Sprintf("size-%d", bk.size), Kind: "bucket"}
 	if ar.used[i] != 0 {
 		o.State = ObjAllocated
@@ -368,7 +371,7 @@ func (a *Allocator20) Snapshot() Snapshot {
 					ss.Role = "partial"
 				}
 				for i := range ar.used {
-					o := ObjectSnapshot{Addr: a.blockAddr(ar, int32(i)) + header20, Req: uint64(ar.used[i])}
+					o := ObjectSnapshot{Addr: a.blockAddr(ar, int32(i)) + header20, Req: max(uint64(ar.used[i]), 1) - 1}
 					if ar.used[i] != 0 {
 						o.State = ObjAllocated
 					}
