@@ -381,3 +381,62 @@ func slabLine(text, name string) string {
 	}
 	return "?"
 }
+
+type recorder []arch.Event
+
+func (r *recorder) Record(e arch.Event) { *r = append(*r, e) }
+
+// Bad input never panics; events are emitted for map and unmap.
+func TestRandomAbuseAndEvents(t *testing.T) {
+	m, _ := buddy.Boot(buddy.MachineConfig{RAM: 32 << 20, Kernel: "6.1"})
+	var rec recorder
+	a, err := New(Config{Pages: m.Pages, Recorder: &rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := uint64(12345)
+	next := func() uint64 { r ^= r << 13; r ^= r >> 7; r ^= r << 17; return r }
+	var live []uint64
+	for i := 0; i < 3000; i++ {
+		switch next() % 5 {
+		case 0:
+			sizes := []uint64{next() % 70000, next(), 1 << (next() % 64)}
+			if p, _ := a.Vmalloc(sizes[next()%3], caller); p != 0 {
+				live = append(live, p)
+			}
+		case 1:
+			if len(live) > 0 {
+				j := int(next() % uint64(len(live)))
+				a.Vfree(live[j])
+				live = append(live[:j], live[j+1:]...)
+			}
+		case 2:
+			w := []uint64{next(), VmallocStart + next()%(1<<24), slab.PageOffset + next()%(32<<20)}[next()%3]
+			a.Lookup(w)
+			a.VmallocToPFN(w)
+			if a.Lookup(w).Kind != InArea {
+				a.Vfree(w)
+				a.Iounmap(w)
+			}
+		case 3:
+			if p, _ := a.Ioremap(next(), next()%(1<<20), "io"); p != 0 {
+				a.Iounmap(p)
+			}
+		case 4:
+			a.Ioremap(0xfe000000+next()%(1<<24), next()%(1<<16), "io")
+		}
+		if i%200 == 0 {
+			check(t, a)
+		}
+	}
+	check(t, a)
+	kinds := map[arch.EventKind]bool{}
+	for _, e := range rec {
+		if e.Source == "vmalloc" {
+			kinds[e.Kind] = true
+		}
+	}
+	if !kinds[arch.EvMap] || !kinds[arch.EvUnmap] {
+		t.Errorf("events: %v", kinds)
+	}
+}
