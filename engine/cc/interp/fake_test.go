@@ -190,6 +190,7 @@ func (m *machine) load(p *Program) Layout {
 		m.mem.mapRegion(l.DataBase, end, true, ".data/.bss")
 	}
 	m.mem.mapRegion(testStackTop-arch.StackRlimit, testStackTop, true, "[stack]")
+	m.mem.mapRegion(testHeap, testHeap+(64<<20), true, "[heap]")
 	m.brk = testHeap
 	m.mmapAt = testMmap
 	if err := p.Load(m.mem, l); err != nil {
@@ -301,6 +302,14 @@ func (m *machine) printf(c *Call) uint64 {
 
 func (m *machine) alloc(n uint64) uint64 {
 	n = (n + 15) &^ 15
+	if n >= 128<<10 {
+		// large requests get their own mapping, as glibc's mmap threshold does
+		size := (n + 16 + 4095) &^ 4095
+		m.mmapAt -= size
+		m.mem.mapRegion(m.mmapAt, m.mmapAt+size, true, "mmap")
+		m.mem.Store(m.mmapAt+8, 8, (size-16)|2)
+		return m.mmapAt + 16
+	}
 	p := m.brk + 16
 	m.mem.Store(p-8, 8, n|1)
 	m.brk = p + n
