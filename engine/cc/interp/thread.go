@@ -236,7 +236,10 @@ func (t *Thread) call(f *function, args []uint64) uint64 {
 	v := t.ret
 	t.curSlot = savedSlot
 	t.depth--
-	t.sp, t.fp, t.pos = savedSP, savedFP, savedPos
+	t.sp, t.fp = savedSP, savedFP
+	if t.depth > 0 {
+		t.pos = savedPos // the caller's statement goes on
+	}
 	return v
 }
 
