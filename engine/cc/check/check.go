@@ -23,6 +23,9 @@ type Config struct {
 const (
 	// MaxObjectSize bounds any one object (array or struct): 1 GiB.
 	MaxObjectSize = 1 << 30
+	// MaxImageSize bounds .rodata + .data together (their bytes are
+	// built in Go memory); .bss is only mapped and may be larger.
+	MaxImageSize = 64 << 20
 	maxErrors     = 30
 )
 
@@ -740,6 +743,10 @@ func (c *checker) finish() {
 		}
 	}
 	p.RodataSize, p.DataSize, p.BssSize = ro, data, bss
+	if ro+data > MaxImageSize {
+		c.errorf(syntax.Pos{Line: 1, Col: 1}, "initialized data too large: %d bytes (mmplay's limit is %d; uninitialized arrays may be larger)", ro+data, MaxImageSize)
+		return
+	}
 	c.buildImages()
 }
 

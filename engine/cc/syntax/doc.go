@@ -41,7 +41,7 @@
 //
 // Hostile input cannot exhaust the Go stack or memory here: nesting of
 // expressions, statements and declarators is limited to MaxNesting (256)
-// levels; #include to 32 levels; expansion to 1 Mi tokens and 1 Mi macro
+// levels; #include to 32 levels; expansion to 512 Ki tokens and 256 Ki macro
 // invocations. The caller (package interp) limits the source size.
 //
 // # What is not C here

@@ -6,8 +6,8 @@ import "strings"
 // that explode) from running away; each is reported as an error.
 const (
 	maxIncludeDepth = 32
-	maxTokens       = 1 << 20 // tokens after expansion
-	maxExpansions   = 1 << 20 // macro invocations per translation unit
+	maxTokens       = 1 << 19 // tokens after expansion
+	maxExpansions   = 1 << 18 // macro invocations per translation unit
 )
 
 // HeaderFunc resolves an #include name ("stdio.h", "oracle.h") to its
