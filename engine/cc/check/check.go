@@ -26,7 +26,7 @@ const (
 	// MaxImageSize bounds .rodata + .data together (their bytes are
 	// built in Go memory); .bss is only mapped and may be larger.
 	MaxImageSize = 64 << 20
-	maxErrors     = 30
+	maxErrors    = 30
 )
 
 type entKind uint8
