@@ -14,7 +14,8 @@
 //     #include <x.h> / "x.h" (resolved by the caller's HeaderFunc; an
 //     unknown header is a warning, not an error, since a snippet copied
 //     from a tutorial often includes headers mmplay does not model),
-//     #define of object-like and function-like macros (with # and ##),
+//     #define of object-like and function-like macros (with # and ##,
+//     and variadic ones with __VA_ARGS__ and GNU's ", ## __VA_ARGS__"),
 //     #undef, and #if/#ifdef/#ifndef/#elif/#else/#endif with the full
 //     integer expression language and defined(). Macro expansion follows
 //     the C standard's rescanning with hide sets: a token produced by
@@ -46,7 +47,7 @@
 //
 // # What is not C here
 //
-// goto and labels, floating point, variadic macros, compound literals,
+// goto and labels, floating point, compound literals,
 // statement expressions, case ranges and _Alignof are rejected with a
 // message saying mmplay does not support them. "bool" is a keyword
 // (spelled _Bool in the tree); __attribute__((...)) and asm(...) are

@@ -175,6 +175,8 @@ func TestPreprocessor(t *testing.T) {
 		{"a /* c */ b // d\nc", "a b c"},
 		{"#define LONG 1 + \\\n 2\nLONG", "1 + 2"},
 		{"#include <stddef.h>\nNULL", "( ( void * ) 0 )"},
+		{"#define P(fmt, ...) printk(\"<6>\" fmt, ##__VA_ARGS__)\nP(\"a\"); P(\"b %d\", 1, 2);", "printk ( \"<6>\" \"a\" ) ; printk ( \"<6>\" \"b %d\" , 1 , 2 ) ;"},
+		{"#define V(...) f(__VA_ARGS__)\nV() V(1) V(1, 2)", "f ( ) f ( 1 ) f ( 1 , 2 )"},
 	} {
 		var errs ErrorList
 		toks := Preprocess("t.c", []byte(tc.src), testHeaders, &errs)

@@ -17,7 +17,8 @@ type HeaderFunc func(name string) (text string, ok bool)
 type macro struct {
 	name     string
 	funcLike bool
-	params   []string
+	params   []string // a variadic macro's last parameter is __VA_ARGS__
+	variadic bool
 	body     []Token
 }
 
@@ -168,6 +169,21 @@ func (pp *preprocessor) expand(t Token, m *macro, next func() Token) bool {
 		if len(args) == 1 && len(args[0]) == 0 && len(m.params) == 0 {
 			args = nil
 		}
+		if m.variadic {
+			fixed := len(m.params) - 1
+			switch {
+			case len(args) == fixed:
+				args = append(args, nil) // no variadic arguments
+			case len(args) > fixed+1:
+				// the extra arguments, commas included, form __VA_ARGS__
+				va := args[fixed]
+				for _, a := range args[fixed+1:] {
+					va = append(va, Token{Kind: COMMA, Text: ",", Pos: t.Pos, File: t.File})
+					va = append(va, a...)
+				}
+				args = append(args[:fixed], va)
+			}
+		}
 		if len(args) != len(m.params) {
 			pp.errs.Add(t.File, t.Pos, "macro %q expects %d arguments, got %d", m.name, len(m.params), len(args))
 			return true
@@ -192,6 +208,17 @@ func (pp *preprocessor) expand(t Token, m *macro, next func() Token) bool {
 				i++
 				continue
 			}
+		}
+		// GNU ", ## __VA_ARGS__": the comma goes when there are no variadic arguments
+		if m.variadic && b.Kind == COMMA && i+2 < len(body) && body[i+1].Kind == HASHHASH &&
+			body[i+2].Kind == IDENT && body[i+2].Text == "__VA_ARGS__" {
+			if va := args[len(args)-1]; len(va) > 0 {
+				b.Pos, b.File, b.hide, b.BOL = t.Pos, t.File, hide, false
+				out = append(out, b)
+				out = append(out, va...)
+			}
+			i += 2
+			continue
 		}
 		if m.funcLike {
 			if k := paramIndex(m, b); k >= 0 {
@@ -408,7 +435,14 @@ func (pp *preprocessor) define(d Token, args []Token) {
 				break
 			}
 			if rest[i].Kind == ELLIPSIS {
-				pp.errs.Add(rest[i].File, rest[i].Pos, "variadic macros are not supported in mmplay")
+				m.variadic = true
+				m.params = append(m.params, "__VA_ARGS__")
+				i++
+				if i < len(rest) && rest[i].Kind == RPAREN {
+					i++
+					break
+				}
+				pp.errs.Add(d.File, d.Pos, "missing ')' after '...' in macro %q", m.name)
 				return
 			}
 			if rest[i].Kind != IDENT {
