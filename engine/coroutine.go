@@ -24,6 +24,7 @@ type stepTarget struct {
 	cancel bool   // unwind and end the goroutine
 	step   uint64 // pause before executing step number step+1 (0: never)
 	line   int    // or pause before the first step on this line (0: none)
+	from   uint64 // ... that begins after this many steps
 }
 
 // errCancelled unwinds a cancelled program through the interpreter (which

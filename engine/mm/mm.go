@@ -186,6 +186,9 @@ type Mapping struct {
 	StackPointer uint64 // for Stack: start_stack (default End-8)
 	Code         bool   // the text segment (start_code/end_code, statm)
 	BrkAfter     bool   // set start_brk = brk = End (the end of bss)
+	// Special is a special mapping such as [vvar] or [vdso]
+	// (install_special_mapping): named by Name, never merged.
+	Special bool
 }
 
 // MapFixed installs one exec-time mapping (the ELF loader's vm_mmap /
@@ -206,6 +209,10 @@ func (as *AddressSpace) MapFixed(m Mapping) error {
 	if m.File {
 		v.Flags |= VM_FILE
 		v.Name, v.Offset, v.Major, v.Minor, v.Inode = m.Name, m.Offset, m.Major, m.Minor, m.Inode
+	}
+	if m.Special {
+		v.Flags |= VM_SPECIAL
+		v.Name = m.Name
 	}
 	if m.Stack {
 		v.Flags |= VM_GROWSDOWN

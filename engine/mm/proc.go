@@ -13,7 +13,7 @@ import (
 // start_stack, else nothing.
 func (as *AddressSpace) name(v *VMA) string {
 	switch {
-	case v.Flags&VM_FILE != 0:
+	case v.Flags&(VM_FILE|VM_SPECIAL) != 0:
 		return v.Name
 	case as.brkSet && v.Start <= as.brk && v.End >= as.startBrk:
 		return "[heap]"

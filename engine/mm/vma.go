@@ -63,6 +63,7 @@ const (
 	VM_ACCOUNT                       // charged to vm_committed_as
 	VM_NORESERVE                     // MAP_NORESERVE
 	VM_FILE                          // a file mapping (the program image)
+	VM_SPECIAL                       // [vvar], [vdso]: install_special_mapping; never merged (mm/mmap.c VM_SPECIAL)
 )
 
 // VMA is one virtual memory area (struct vm_area_struct).
@@ -96,6 +97,9 @@ func (v *VMA) writablePrivate() bool { return v.Prot&PROT_WRITE != 0 && v.Flags&
 // VMA (mm/mmap.c:is_mergeable_vma, can_vma_merge_after).
 func mergeable(a, b *VMA) bool {
 	if a.End != b.Start || a.Prot != b.Prot || a.Flags != b.Flags || a.Name != b.Name {
+		return false
+	}
+	if a.Flags&VM_SPECIAL != 0 {
 		return false
 	}
 	if a.Flags&VM_FILE != 0 {

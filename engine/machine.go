@@ -1,0 +1,279 @@
+package engine
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"mmplay/engine/arch"
+	"mmplay/engine/buddy"
+	"mmplay/engine/cc/interp"
+	"mmplay/engine/libc"
+	"mmplay/engine/mm"
+)
+
+// A machine is one booted simulated computer running one snippet: physical
+// memory with its page allocator, one user process (address space, glibc,
+// stdio) and the interpreter thread that runs the snippet's code in it.
+// Sessions boot a fresh machine to run, and again to step back
+// (deterministic re-execution).
+type machine struct {
+	cfg    Config
+	hw     *buddy.Machine
+	commit *mm.Commit
+	as     *mm.AddressSpace
+	proc   *libc.Process
+	prog   *interp.Program
+	thread *interp.Thread
+
+	// events is the trace: everything the allocators and the MMU did,
+	// with the statement and step that caused it.
+	events []Event
+	// started counts the statements begun; the current one is number
+	// started (its position is thread.Pos()).
+	started uint64
+	// co is set when the machine runs under a session's stepping control.
+	co *coroutine
+
+	result *Result // set when the program has ended
+}
+
+// Event is an arch.Event with the step it happened in.
+type Event struct {
+	arch.Event
+	Step uint64 `json:"step"`
+}
+
+// Record implements arch.Recorder: it stamps the event with the current
+// statement's position and step.
+func (m *machine) Record(e arch.Event) {
+	if m.thread != nil {
+		p := m.thread.Pos()
+		e.Line, e.Col = p.Line, p.Col
+	}
+	if len(m.events) < maxEvents {
+		m.events = append(m.events, Event{Event: e, Step: m.started})
+	}
+}
+
+// maxEvents caps the event log of one run (a million-iteration malloc loop
+// would otherwise hold millions); the views need the recent ones.
+const maxEvents = 200_000
+
+// The process's identity. The PID is arbitrary but fixed (determinism).
+const (
+	pid = 4242
+)
+
+// Addresses of libc's pieces, as on Debian 12 (glibc 2.36) with ASLR off,
+// measured on this project's machine with `setarch -R` and
+// /proc/self/maps of a gcc -O0 program: libc.so.6 is mapped at
+// 0x7ffff7dd5000, its .data at 0x7ffff7fa8000, main_arena at
+// 0x7ffff7fa8c60 (glibc.DefaultArenaAddr), a TLS block below it.
+const (
+	libcBase  = 0x7ffff7dd5000
+	libcTLS   = 0x7ffff7dd2000 // 3 pages of rw-p anonymous memory: TLS and the TCB
+	errnoAddr = 0x7ffff7dd26c0 // errno in the TLS block (its exact offset is not observable)
+	ldsoBase  = 0x7ffff7fca000
+	// [vvar] (4 pages) and [vdso] (2 pages) as on 6.1, directly below
+	// ld.so (the measuring machine's newer kernel adds [vvar_vclock]).
+	vvarBase     = 0x7ffff7fc4000
+	vdsoBase     = 0x7ffff7fc8000
+	stackStart   = 0x7ffffffde000 // the initial [stack] VMA: 33 pages below STACK_TOP
+	stackPointer = 0x7fffffffe4b0 // %rsp at main's entry (below argv, envp and auxv)
+	libcDataBase = 0x7ffff7fa8000
+	// FILE objects inside libc's .data: _IO_2_1_stdin_, _stdout_, _stderr_.
+	fileStdin  = 0x7ffff7fa8aa0
+	fileStdout = 0x7ffff7fa9780
+	fileStderr = 0x7ffff7fa96a0
+)
+
+// libcMappings is the part of the address space the dynamic loader sets up
+// before main: libc.so.6, ld-linux, [vvar] and [vdso], as measured (file
+// offsets included). Its pages are populated (oracle.h pre-faults every
+// start-up mapping, so only heap and mmap pages fault in main).
+var libcMappings = []mm.Mapping{
+	{Start: libcTLS, End: libcTLS + 0x3000, Prot: mm.PROT_READ | mm.PROT_WRITE, Populate: true},
+	{Start: libcBase, End: 0x7ffff7dfb000, Prot: mm.PROT_READ, Name: libcPath, File: true, Offset: 0, Major: 0xfe, Inode: 326269, Populate: true},
+	{Start: 0x7ffff7dfb000, End: 0x7ffff7f51000, Prot: mm.PROT_READ | mm.PROT_EXEC, Name: libcPath, File: true, Offset: 0x26000, Major: 0xfe, Inode: 326269},
+	{Start: 0x7ffff7f51000, End: 0x7ffff7fa4000, Prot: mm.PROT_READ, Name: libcPath, File: true, Offset: 0x17c000, Major: 0xfe, Inode: 326269},
+	{Start: 0x7ffff7fa4000, End: 0x7ffff7fa8000, Prot: mm.PROT_READ, Name: libcPath, File: true, Offset: 0x1cf000, Major: 0xfe, Inode: 326269, Populate: true},
+	{Start: libcDataBase, End: 0x7ffff7faa000, Prot: mm.PROT_READ | mm.PROT_WRITE, Name: libcPath, File: true, Offset: 0x1d3000, Major: 0xfe, Inode: 326269, Populate: true},
+	{Start: 0x7ffff7faa000, End: 0x7ffff7fb7000, Prot: mm.PROT_READ | mm.PROT_WRITE, Populate: true},
+	{Start: vvarBase - 0x2000, End: vvarBase, Prot: mm.PROT_READ | mm.PROT_WRITE, Populate: true},
+	{Start: vvarBase, End: vvarBase + 0x4000, Prot: mm.PROT_READ, Name: "[vvar]", Special: true},
+	{Start: vdsoBase, End: vdsoBase + 0x2000, Prot: mm.PROT_READ | mm.PROT_EXEC, Name: "[vdso]", Special: true},
+	{Start: ldsoBase, End: 0x7ffff7fcb000, Prot: mm.PROT_READ, Name: ldsoPath, File: true, Offset: 0, Major: 0xfe, Inode: 325835, Populate: true},
+	{Start: 0x7ffff7fcb000, End: 0x7ffff7ff1000, Prot: mm.PROT_READ | mm.PROT_EXEC, Name: ldsoPath, File: true, Offset: 0x1000, Major: 0xfe, Inode: 325835},
+	{Start: 0x7ffff7ff1000, End: 0x7ffff7ffb000, Prot: mm.PROT_READ, Name: ldsoPath, File: true, Offset: 0x27000, Major: 0xfe, Inode: 325835},
+	{Start: 0x7ffff7ffb000, End: 0x7ffff7ffd000, Prot: mm.PROT_READ, Name: ldsoPath, File: true, Offset: 0x31000, Major: 0xfe, Inode: 325835, Populate: true},
+	{Start: 0x7ffff7ffd000, End: 0x7ffff7fff000, Prot: mm.PROT_READ | mm.PROT_WRITE, Name: ldsoPath, File: true, Offset: 0x33000, Major: 0xfe, Inode: 325835, Populate: true},
+}
+
+// The hole ld.so leaves between libc's anonymous pages and the next
+// mapping, where it had mapped /etc/ld.so.cache (9 pages here, measured).
+const (
+	ldsoCacheHole    = 0x7ffff7fb7000
+	ldsoCacheHoleEnd = vvarBase - 0x2000
+)
+
+const (
+	libcPath = "/usr/lib/x86_64-linux-gnu/libc.so.6"
+	ldsoPath = "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"
+)
+
+// bootError is a machine that could not be set up (a bad config, or a
+// program image too large for the machine): a Go error, reported as such.
+type bootError struct{ err error }
+
+// boot builds a machine for prog: memory, the process with its image
+// mapped as the ELF loader would, and the thread ready to run main.
+// onStep, when non-nil, is the interpreter's step hook (stepping).
+func boot(p *Program, stepping bool) (*machine, error) {
+	m := &machine{cfg: p.Config}
+	hw, err := buddy.Boot(buddy.MachineConfig{RAM: p.Config.RAM, Kernel: p.Config.Kernel, Recorder: m})
+	if err != nil {
+		return nil, fmt.Errorf("boot: %w", err)
+	}
+	m.hw = hw
+	m.commit = mm.NewCommit(hw.Pages, p.Config.Overcommit)
+	comm := strings.TrimSuffix(path.Base(p.Name), ".c")
+	if len(comm) > 15 { // TASK_COMM_LEN 16
+		comm = comm[:15]
+	}
+	m.as, err = mm.New(hw.Pages, mm.Config{PID: pid, Comm: comm, Commit: m.commit, Recorder: m})
+	if err != nil {
+		return nil, fmt.Errorf("boot: %w", err)
+	}
+	stdout := libc.Pipe
+	if p.Config.Stdout == "tty" {
+		stdout = libc.TTY
+	}
+	m.proc = libc.NewProcess(m.as, libc.ProcessConfig{
+		PID:       pid,
+		Stdout:    stdout,
+		ErrnoAddr: errnoAddr,
+		FileAddrs: [3]uint64{fileStdin, fileStdout, fileStderr},
+		Recorder:  m,
+		Sanitize:  p.Config.Sanitize == "abort",
+	})
+	m.proc.Line = func() int {
+		if m.thread == nil {
+			return 0
+		}
+		return m.thread.Pos().Line
+	}
+	m.proc.ProcFS = m.procFS
+
+	included := map[string]bool{}
+	prog, errs := interp.Compile(p.Name, p.Source, p.compileOptions(m.proc.Builtins(), included))
+	if prog == nil {
+		return nil, fmt.Errorf("the program compiled once and not the second time: %v", errs)
+	}
+	m.prog = prog
+	if err := m.load(p, included["oracle.h"]); err != nil {
+		return nil, err
+	}
+	opts := interp.RunOptions{MaxSteps: p.Config.MaxSteps}
+	if stepping {
+		opts.OnStep = m.onStep
+	}
+	m.thread = prog.NewThread(m.proc.User, stackPointer, opts)
+	return m, nil
+}
+
+// load maps the program image and the rest of the start-up address space,
+// as the kernel's ELF loader and ld.so leave it before main (the layout of
+// a gcc -O0 PIE on Debian 12 with ASLR off, measured):
+//
+//	0x555555554000 r--p  ELF headers        (file, offset 0)
+//	0x555555555000 r-xp  .text              (file)
+//	               r--p  .rodata            (file)
+//	               rw-p  .data              (file)
+//	               rw-p  .bss beyond .data  (anonymous)
+//	               ...   brk heap from the page-aligned end of .bss
+//	0x7ffff7dd2000 ...   libc, ld.so, [vvar], [vdso]
+//	0x7ffffffde000 rw-p  [stack] up to 0x7ffffffff000
+//
+// A program that includes oracle.h gets what the oracle's constructor
+// oracle_init does before main (../shared/oracle/oracle.h): the small hole
+// ld.so leaves where it unmapped ld.so.cache is plugged with a PROT_NONE
+// mapping, so every mmap goes directly below the lowest mapping. (Its
+// other steps — no THP, pre-faulted start-up mappings — are how this model
+// always behaves.)
+func (m *machine) load(p *Program, oracle bool) error {
+	prog := m.prog
+	exe := "/tmp/" + strings.TrimSuffix(path.Base(p.Name), ".c")
+	file := func(start, size uint64, prot mm.Prot, off uint64) mm.Mapping {
+		return mm.Mapping{Start: start, End: start + size, Prot: prot, Name: exe, File: true,
+			Offset: off, Major: 0xfe, Inode: 9978179, Populate: true}
+	}
+	pages := func(n uint64) uint64 {
+		if n == 0 {
+			return arch.PageSize
+		}
+		return arch.PageAlignUp(n)
+	}
+	text := uint64(arch.PIEBase + arch.PageSize)
+	textSize := pages(prog.TextSize)
+	rodata := text + textSize
+	rodataSize := pages(prog.RodataSize)
+	data := rodata + rodataSize
+	dataSize := pages(prog.DataSize)
+	bss := data + prog.DataSize
+	bssEnd := bss + prog.BssSize
+	maps := []mm.Mapping{
+		file(arch.PIEBase, arch.PageSize, mm.PROT_READ, 0),
+		file(text, textSize, mm.PROT_READ|mm.PROT_EXEC, arch.PageSize),
+		file(rodata, rodataSize, mm.PROT_READ|mm.PROT_WRITE, arch.PageSize+textSize), // read-only after Load
+		file(data, dataSize, mm.PROT_READ|mm.PROT_WRITE, arch.PageSize+textSize+rodataSize),
+	}
+	maps[0].Code = false
+	maps[1].Code = true
+	if end := arch.PageAlignUp(bssEnd); end > data+dataSize {
+		maps = append(maps, mm.Mapping{Start: data + dataSize, End: end, Prot: mm.PROT_READ | mm.PROT_WRITE, Populate: true})
+	}
+	maps[len(maps)-1].BrkAfter = true
+	if arch.PageAlignUp(bssEnd) > arch.MmapBase-(1<<30) {
+		return fmt.Errorf("the program's globals need %d bytes, more than the address space has room for", bssEnd-data)
+	}
+	maps = append(maps, libcMappings...)
+	if oracle {
+		maps = append(maps, mm.Mapping{Start: ldsoCacheHole, End: ldsoCacheHoleEnd, Prot: mm.PROT_NONE})
+	}
+	maps = append(maps, mm.Mapping{Start: stackStart, End: arch.StackTop, Prot: mm.PROT_READ | mm.PROT_WRITE,
+		Stack: true, StackPointer: stackPointer, Populate: true})
+	for _, mp := range maps {
+		if err := m.as.MapFixed(mp); err != nil {
+			return fmt.Errorf("loading the program: mapping 0x%x-0x%x: %w", mp.Start, mp.End, err)
+		}
+	}
+	if err := prog.Load(m.as, interp.Layout{TextBase: text, RodataBase: rodata, DataBase: data, BssBase: bss}); err != nil {
+		return err
+	}
+	return m.as.Mprotect(rodata, rodataSize, mm.PROT_READ)
+}
+
+// procFS serves the machine-wide /proc files the user process can open.
+func (m *machine) procFS(path string) (string, bool) {
+	switch path {
+	case "/proc/buddyinfo":
+		return m.hw.Pages.BuddyInfo(), true
+	}
+	return "", false
+}
+
+// onStep is the interpreter's step hook while a session steps: it counts
+// the statement about to run and pauses before it when the session's
+// target is reached.
+func (m *machine) onStep(t *interp.Thread) {
+	m.started++
+	tg := m.co.target
+	if tg.step != 0 && m.started > tg.step {
+		m.co.pause()
+		return
+	}
+	if tg.line != 0 && t.Pos().Line == tg.line && m.started > tg.from {
+		m.co.pause()
+	}
+}

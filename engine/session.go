@@ -1,0 +1,313 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+
+	"mmplay/engine/arch"
+	"mmplay/engine/cc/interp"
+	"mmplay/engine/libc"
+)
+
+// Session is one snippet being run or stepped (SPEC §6). It owns one live
+// machine at a time. Going forward runs that machine on; going back boots
+// a fresh one and re-executes up to the wanted step, which is exact
+// because the engine is deterministic. (Checkpoints every N steps would
+// make a step back cost at most N steps; re-execution from the start is
+// what this version does, and it is fast for snippets of the size the
+// playground runs.)
+type Session struct {
+	prog *Program
+	m    *machine
+	err  error // a machine that could not boot
+}
+
+// NewSession prepares a session; nothing runs until Run or Step.
+func NewSession(p *Program) *Session {
+	return &Session{prog: p}
+}
+
+// Close releases the session's machine (a paused program's goroutine).
+func (s *Session) Close() {
+	if s.m != nil && s.m.co != nil {
+		s.m.co.close()
+	}
+	s.m = nil
+}
+
+// Program returns the session's program.
+func (s *Session) Program() *Program { return s.prog }
+
+// Run runs the program to its end (from where it is paused, if stepping)
+// and returns how it ended.
+func (s *Session) Run() *Result {
+	if s.m == nil {
+		m, err := boot(s.prog, false)
+		if err != nil {
+			return s.bootFailed(err)
+		}
+		s.m = m
+		m.runMain()
+		return m.result
+	}
+	if s.m.result != nil {
+		return s.m.result
+	}
+	s.advance(stepTarget{})
+	return s.m.result
+}
+
+// Step executes one statement and pauses before the next. It reports
+// whether the program has ended.
+func (s *Session) Step() bool {
+	return s.StepTo(s.Steps() + 1)
+}
+
+// StepBack goes back one statement. It reports whether the program has
+// ended (never, after a step back from a live position).
+func (s *Session) StepBack() bool {
+	n := s.Steps()
+	if n == 0 {
+		return false
+	}
+	return s.StepTo(n - 1)
+}
+
+// StepTo runs or re-runs the program so that exactly n statements have
+// executed (or it ended first). It reports whether the program has ended.
+func (s *Session) StepTo(n uint64) bool {
+	if s.m != nil && (n < s.Steps() || s.m.co == nil) {
+		s.Close()
+	}
+	if s.m == nil {
+		m, err := boot(s.prog, true)
+		if err != nil {
+			s.bootFailed(err)
+			return true
+		}
+		s.m = m
+		m.co = newCoroutine(m.runMain)
+	}
+	if s.m.result != nil {
+		return true
+	}
+	if n == s.Steps() && s.m.started > 0 {
+		return false
+	}
+	return s.advance(stepTarget{step: n})
+}
+
+// RunToLine runs until the next statement on line begins (or the end).
+func (s *Session) RunToLine(line int) bool {
+	if s.m == nil || s.m.co == nil {
+		s.StepTo(0)
+		if s.m == nil || s.m.result != nil {
+			return true
+		}
+	}
+	if s.m.result != nil {
+		return true
+	}
+	return s.advance(stepTarget{line: line, from: s.m.started})
+}
+
+// advance resumes the paused program until the target; reports the end.
+func (s *Session) advance(t stepTarget) bool {
+	if s.m.co == nil {
+		return s.m.result != nil
+	}
+	finished := s.m.co.run(t)
+	return finished || s.m.result != nil
+}
+
+// Steps is the number of statements executed so far.
+func (s *Session) Steps() uint64 {
+	if s.m == nil {
+		return 0
+	}
+	if s.m.result != nil {
+		return s.m.result.Steps
+	}
+	if s.m.started == 0 {
+		return 0
+	}
+	return s.m.started - 1
+}
+
+// Line is the line of the statement about to run (0 before the start or
+// after the end).
+func (s *Session) Line() int {
+	if s.m == nil || s.m.thread == nil || s.m.result != nil {
+		return 0
+	}
+	return s.m.thread.Pos().Line
+}
+
+// Done reports whether the program has ended.
+func (s *Session) Done() bool { return s.m != nil && s.m.result != nil }
+
+// Result is how the program ended, or nil while it runs.
+func (s *Session) Result() *Result {
+	if s.m == nil {
+		return nil
+	}
+	return s.m.result
+}
+
+// Events returns the trace so far.
+func (s *Session) Events() []Event {
+	if s.m == nil {
+		return nil
+	}
+	return s.m.events
+}
+
+func (s *Session) bootFailed(err error) *Result {
+	s.err = err
+	r := &Result{ExitStatus: 1, Internal: err, InternalText: err.Error()}
+	return r
+}
+
+// ProcFile returns a /proc file of the machine as it is now.
+func (s *Session) ProcFile(path string) (string, error) {
+	if s.m == nil {
+		return "", errors.New("the program has not run")
+	}
+	text, ok := s.m.proc.ProcFile(path)
+	if !ok {
+		return "", fmt.Errorf("no such file in the simulated machine's /proc")
+	}
+	return text, nil
+}
+
+// runMain runs main to its end and records the result. Simulated crashes
+// are results; anything else that goes wrong is an internal error.
+func (m *machine) runMain() {
+	res := &Result{}
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(cancelled); ok {
+				panic(r)
+			}
+			line := 0
+			if m.thread != nil {
+				line = m.thread.Pos().Line
+			}
+			res.Internal = internalError(r, line)
+			res.InternalText = res.Internal.Error()
+			res.ExitStatus = 70 // EX_SOFTWARE
+			m.finish(res)
+		}
+	}()
+	ir := m.runGuarded(func() interp.Result { return m.thread.Run("main") }, res)
+	if ir != nil {
+		res.Steps = ir.Steps
+		res.Line = ir.Pos.Line
+		switch {
+		case ir.Signal != nil:
+			res.Signal = ir.Signal
+		case ir.StepLimit:
+			res.StepLimit = true
+			res.Reports = append(res.Reports, fmt.Sprintf(
+				"mmplay: the program ran %d steps without finishing and was stopped at line %d (the step limit; an endless loop?). Raise it with max-steps.",
+				ir.Steps, ir.Pos.Line))
+		case ir.Stopped:
+			res.Stopped = true
+			res.Reports = append(res.Reports, fmt.Sprintf("mmplay: stopped at line %d after %d steps.", ir.Pos.Line, ir.Steps))
+		default:
+			res.ExitStatus = ir.Status & 0xff
+			if !m.proc.Exited() {
+				// returning from main is exit(status): stdio is flushed
+				m.runGuarded(func() interp.Result { m.proc.Stdio.Exit(); return interp.Result{} }, res)
+			}
+		}
+	}
+	m.finish(res)
+}
+
+// runGuarded runs f, turning the engine's own stops (output limit, an
+// unmodelled feature, sanitize=abort) and simulated signals raised
+// outside the interpreter into the result. It returns f's result, or nil
+// when the run was ended that way.
+func (m *machine) runGuarded(f func() interp.Result, res *Result) (ir *interp.Result) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		ir = nil
+		line := 0
+		if m.thread != nil {
+			line = m.thread.Pos().Line
+		}
+		res.Line = line
+		switch e := r.(type) {
+		case *arch.Signal:
+			res.Signal = e
+		case *arch.Exit:
+			res.ExitStatus = e.Status & 0xff
+		case *libc.OutputLimit:
+			res.StepLimit = false
+			res.ExitStatus = 1
+			res.Reports = append(res.Reports, fmt.Sprintf("mmplay: %v (line %d)", e, line))
+		case *libc.NotModelled:
+			res.ExitStatus = 1
+			res.Reports = append(res.Reports, fmt.Sprintf("mmplay: line %d: %s — mmplay does not model this, so it stopped the program", line, e.Reason))
+		case *libc.SanitizerStop:
+			// like ASan: the report on stderr, exit status 1
+			m.proc.Stderr = append(m.proc.Stderr, []byte(e.Report+"\n")...)
+			res.ExitStatus = 1
+		default:
+			panic(r)
+		}
+	}()
+	r := f()
+	return &r
+}
+
+// finish fills in what every result carries.
+func (m *machine) finish(res *Result) {
+	if res.Signal != nil {
+		res.ExitStatus = 128 + res.Signal.Signo
+		res.Reports = append([]string{m.explainSignal(res)}, res.Reports...)
+	}
+	if res.StepLimit || res.Stopped {
+		res.ExitStatus = StatusStepLimit
+	}
+	if m.thread != nil && res.Steps == 0 {
+		res.Steps = m.thread.Steps()
+	}
+	res.Stdout = m.proc.Stdout
+	res.Stderr = m.proc.Stderr
+	res.Reports = append(append([]string{}, m.proc.Reports...), res.Reports...)
+	if res.Signal == nil && res.Internal == nil {
+		if leaks := m.proc.LeakReport(); leaks != "" {
+			res.Reports = append(res.Reports, leaks)
+		}
+	}
+	m.result = res
+}
+
+// explainSignal is the plain-words line for a fatal signal.
+func (m *machine) explainSignal(res *Result) string {
+	sig := res.Signal
+	what := map[int]string{
+		arch.SIGSEGV: "Segmentation fault",
+		arch.SIGABRT: "Aborted",
+		arch.SIGFPE:  "Floating point exception",
+		arch.SIGKILL: "Killed",
+		arch.SIGBUS:  "Bus error",
+		arch.SIGILL:  "Illegal instruction",
+	}[sig.Signo]
+	if what == "" {
+		what = arch.SignalName(sig.Signo)
+	}
+	s := fmt.Sprintf("mmplay: line %d: %s (%s, exit status %d)", res.Line, what, arch.SignalName(sig.Signo), 128+sig.Signo)
+	if sig.Reason != "" {
+		s += ": " + sig.Reason
+	}
+	if sig.Signo == arch.SIGSEGV || sig.Signo == arch.SIGBUS {
+		s += fmt.Sprintf(" (address 0x%x)", sig.Addr)
+	}
+	return s
+}
