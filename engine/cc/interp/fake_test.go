@@ -21,6 +21,10 @@ type fakeMem struct {
 	lastPN  uint64
 	last    *[4096]byte
 	lastW   bool
+	// budget, when positive, is the number of bytes the program may
+	// still move through ReadBytes/WriteBytes (SPEC §6: the engine keeps
+	// a budget of simulated bytes touched); exhausting it is SIGKILL.
+	budget int64
 }
 
 type region struct {
@@ -119,17 +123,31 @@ func (m *fakeMem) Store(addr uint64, size int, v uint64) {
 	}
 }
 
+func (m *fakeMem) charge(n int) {
+	if m.budget == 0 {
+		return
+	}
+	m.budget -= int64(n)
+	if m.budget <= 0 {
+		panic(&arch.Signal{Signo: arch.SIGKILL, Reason: "test memory budget exhausted"})
+	}
+}
+
 func (m *fakeMem) ReadBytes(addr uint64, buf []byte) {
-	for i := range buf {
-		a := addr + uint64(i)
-		buf[i] = m.page(a, false)[a&4095]
+	m.charge(len(buf))
+	for len(buf) > 0 {
+		p := m.page(addr, false)
+		n := copy(buf, p[addr&4095:])
+		buf, addr = buf[n:], addr+uint64(n)
 	}
 }
 
 func (m *fakeMem) WriteBytes(addr uint64, buf []byte) {
-	for i, b := range buf {
-		a := addr + uint64(i)
-		m.page(a, true)[a&4095] = b
+	m.charge(len(buf))
+	for len(buf) > 0 {
+		p := m.page(addr, true)
+		n := copy(p[addr&4095:], buf)
+		buf, addr = buf[n:], addr+uint64(n)
 	}
 }
 

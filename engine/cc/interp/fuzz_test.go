@@ -17,13 +17,13 @@ func (m *machine) fuzzBuiltins() map[string]Builtin {
 		b[name] = all[name]
 	}
 	b["malloc"] = func(c *Call) uint64 {
-		if c.Args[0] > 1<<20 {
+		if c.Args[0] > 64<<10 {
 			return 0
 		}
 		return m.alloc(c.Args[0])
 	}
 	b["calloc"] = func(c *Call) uint64 {
-		if c.Args[0] > 1<<20 || c.Args[1] > 1<<20 || c.Args[0]*c.Args[1] > 1<<20 {
+		if c.Args[0] > 64<<10 || c.Args[1] > 64<<10 || c.Args[0]*c.Args[1] > 64<<10 {
 			return 0
 		}
 		return m.alloc(c.Args[0] * c.Args[1])
@@ -51,13 +51,14 @@ func FuzzCompileRun(f *testing.F) {
 		if p == nil || !p.HasFunc("main") {
 			return
 		}
-		if p.BssSize > 1<<28 {
+		if p.BssSize > 1<<28 || p.DataSize+p.RodataSize > 16<<20 {
 			return // the test machine maps only what fits the fake memory comfortably
 		}
 		m.load(p)
+		m.mem.budget = 64 << 20
 		th := p.NewThread(m.mem, testStackTop, RunOptions{MaxSteps: 20000})
 		r := th.Run("main")
-		if r.Signal != nil && r.Signal.Signo != arch.SIGSEGV && r.Signal.Signo != arch.SIGFPE && r.Signal.Signo != arch.SIGABRT {
+		if r.Signal != nil && r.Signal.Signo != arch.SIGSEGV && r.Signal.Signo != arch.SIGFPE && r.Signal.Signo != arch.SIGABRT && r.Signal.Signo != arch.SIGKILL {
 			t.Fatalf("unexpected signal %v", r.Signal)
 		}
 	})
