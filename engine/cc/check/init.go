@@ -163,6 +163,7 @@ func (c *checker) initList(t *Type, elems []*syntax.InitElem, i int, base int64,
 		}
 		_, isList := el.Value.(*syntax.InitList)
 		_, isStr := el.Value.(*syntax.StringLit)
+		start := i
 		switch {
 		case isList || mt.IsScalar() || isStr && mt.Kind == Array:
 			c.initObject(mt, el.Value, base+off, items, nil)
@@ -178,6 +179,12 @@ func (c *checker) initList(t *Type, elems []*syntax.InitElem, i int, base int64,
 			}
 		default:
 			i, _ = c.initList(mt, elems, i, base+off, items, false)
+		}
+		if i == start {
+			// a member with nothing to fill (an empty struct): the element
+			// cannot go anywhere; without this the loop would not advance
+			c.errorf(el.Value.Pos(), "excess elements in initializer (member of type '%s' has no room)", mt)
+			i++
 		}
 		k++
 		if k > max {

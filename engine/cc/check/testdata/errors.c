@@ -152,3 +152,6 @@ struct s { int a : 3; }; ### "bit-fields are not supported"
 ---
 struct s { int a; };
 struct s f(void); ### "returning a struct by value are not supported"
+---
+struct e {};
+struct e x[] = {1}; ### "excess elements in initializer"
