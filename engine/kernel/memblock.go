@@ -1,0 +1,200 @@
+package kernel
+
+import (
+	"fmt"
+	"sort"
+
+	"mmplay/engine/arch"
+	"mmplay/engine/buddy"
+	"mmplay/engine/phys"
+)
+
+// memblockRegion is one memblock.reserved range made by mmplay's boot or a
+// memblock_alloc call.
+type memblockRegion struct {
+	start, end uint64 // pfn range [start, end)
+	what       string
+}
+
+// memblockState is memblock as far as the model keeps it: the regions it
+// handed out (never freed) and the current limit.
+//
+// Invariant: regions do not overlap; every frame in them is FlagReserved
+// with owner OwnerMemblock.
+type memblockState struct {
+	regions []memblockRegion
+	limit   uint64 // memblock.current_limit as a pfn (exclusive)
+	percpu  uint64 // pages of per-CPU first chunks
+}
+
+func (m *memblockState) check(mem *phys.Mem) error {
+	rs := append([]memblockRegion(nil), m.regions...)
+	sort.Slice(rs, func(i, j int) bool { return rs[i].start < rs[j].start })
+	for i, r := range rs {
+		if i > 0 && r.start < rs[i-1].end {
+			return fmt.Errorf("kernel: memblock regions %q and %q overlap", rs[i-1].what, r.what)
+		}
+		for pfn := r.start; pfn < r.end; pfn++ {
+			if f := mem.Frame(pfn); f.Owner != phys.OwnerMemblock || f.Flags&phys.FlagReserved == 0 {
+				return fmt.Errorf("kernel: memblock %q pfn %#x is %s", r.what, pfn, f.Owner)
+			}
+		}
+	}
+	return nil
+}
+
+// Boot-time reservations, for a small one-CPU VM like the reference guest
+// (QEMU -smp 1; reference/kernel/README.md). Sizes:
+const (
+	// sectionPages is PAGES_PER_SECTION on x86-64 (128 MiB sections,
+	// SECTION_SIZE_BITS 27): the vmemmap is populated a whole section at a
+	// time, 64 bytes of struct page per frame = 2 MiB per section, in
+	// PMD-sized (2 MiB) blocks (mm/sparse-vmemmap.c:vmemmap_populate_hugepages).
+	sectionPages = 1 << (27 - arch.PageShift)
+	pmdPages     = 512
+	// percpuPages is the per-CPU first chunk kept per CPU: Debian 6.1 boots
+	// print "percpu: Embedded 61 pages/cpu … u2097152" (modelled from
+	// such logs; the 2 MiB unit's unused tail is given back).
+	percpuPages = 61
+	nrCPUs      = 1
+	// bootPageTables are the direct map's PUD and PMD pages made by
+	// init_mem_mapping beyond its brk buffer (modelled: 2).
+	bootPageTables = 2
+	// lowReservedPFN, lowReservedPages: the measured guest's DMA zone has
+	// 3808 of its 3840 frames above 1 MiB free, in blocks of order 5, 6, 7,
+	// 9, 10, 10, 10: exactly pfn 256–287 (the first 128 KiB above 1 MiB)
+	// are taken at boot. mmplay reserves them to match (fitted to the
+	// measurement; the real owner was not identified).
+	lowReservedPFN   = 256
+	lowReservedPages = 32
+)
+
+// memblockBoot makes the boot-time memblock reservations before the buddy
+// allocator exists (setup_arch → mm_init order), top-down below the limit.
+func (k *Kernel) memblockBoot() error {
+	k.memblock.limit = k.Mem.MaxPFN()
+	if end := uint64(phys.MaxDMA32PFN); k.memblock.limit > end {
+		k.memblock.limit = end // the model keeps boot allocations below 4 GiB
+	}
+	if k.cfg.Kernel == "2.0" {
+		return nil // Linux 2.0 had no memblock; its boot took the image only
+	}
+	if k.Mem.Frame(lowReservedPFN).Owner == phys.OwnerFree {
+		if err := k.Mem.Reserve(lowReservedPFN, lowReservedPFN+lowReservedPages, phys.OwnerMemblock); err == nil {
+			k.memblock.regions = append(k.memblock.regions, memblockRegion{lowReservedPFN, lowReservedPFN + lowReservedPages, "low reserve (fitted)"})
+		}
+	}
+	if _, ok := k.memblockReserve(bootPageTables, 1, "boot page tables"); !ok {
+		return fmt.Errorf("kernel: no memory for the boot page tables")
+	}
+	sections := (k.Mem.MaxPFN() + sectionPages - 1) / sectionPages
+	for s := uint64(0); s < sections; s++ {
+		if _, ok := k.memblockReserve(sectionPages*StructPageSize>>arch.PageShift, pmdPages, "vmemmap"); !ok {
+			if _, ok := k.memblockReserve(sectionPages*StructPageSize>>arch.PageShift, 1, "vmemmap"); !ok {
+				return fmt.Errorf("kernel: no memory for the memory map")
+			}
+		}
+	}
+	for c := 0; c < nrCPUs; c++ {
+		if _, ok := k.memblockReserve(percpuPages, pmdPages, "percpu"); !ok {
+			return fmt.Errorf("kernel: no memory for the per-CPU areas")
+		}
+		k.memblock.percpu += percpuPages
+	}
+	return nil
+}
+
+// memblockReserve finds the highest free range of n frames aligned to
+// align frames below the limit (memblock_find_in_range_node, top-down) and
+// reserves it. Before the buddy allocator runs this uses phys.Reserve.
+func (k *Kernel) memblockReserve(n, align uint64, what string) (uint64, bool) {
+	if n == 0 || k.Pages != nil {
+		return 0, false // after boot memblock has nothing left to give
+	}
+	for end := k.memblock.limit; end >= n; {
+		start := (end - n) &^ (align - 1)
+		clash := uint64(0)
+		found := true
+		for pfn := start + n; pfn > start; pfn-- {
+			if f := k.Mem.Frame(pfn - 1); f.Owner != phys.OwnerFree || f.Flags != 0 {
+				clash, found = pfn-1, false
+				break
+			}
+		}
+		if found {
+			if err := k.Mem.Reserve(start, start+n, phys.OwnerMemblock); err != nil {
+				return 0, false
+			}
+			k.memblock.regions = append(k.memblock.regions, memblockRegion{start, start + n, what})
+			return start, true
+		}
+		if clash < n {
+			break
+		}
+		end = clash
+	}
+	return 0, false
+}
+
+// MemblockAlloc is memblock_alloc(size, align): boot-time memory,
+// contiguous, zeroed, top-down below memblock.current_limit, never freed.
+//
+// A snippet's call runs after boot, when memblock has already handed its
+// free memory to the buddy allocator (memblock_free_all). The real 6.1
+// memblock_alloc_internal then WARNs (WARN_ON_ONCE(slab_is_available()))
+// and falls back to kzalloc. mmplay models the call as if the snippet were
+// built-in code running at boot: it takes the highest suitable block that
+// is still free out of the buddy allocator (an order-N block covering the
+// request, aligned), marks its frames reserved and owned by memblock, and
+// never returns them — which is what a boot-time allocation looks like
+// afterwards. It returns the direct-map address, or 0 when no block fits.
+func (k *Kernel) MemblockAlloc(size, align uint64) uint64 {
+	if size == 0 {
+		return 0
+	}
+	if align == 0 {
+		align = 8 // SMP_CACHE_BYTES is the usual caller's value; 0 is "any" in 6.1 (with a warning)
+	}
+	n := arch.PageAlignUp(size) >> arch.PageShift
+	alignPages := max(arch.PageAlignUp(align)>>arch.PageShift, 1)
+	order := 0
+	for uint64(1)<<order < max(n, alignPages) {
+		order++
+	}
+	if order >= k.maxOrder() {
+		return 0
+	}
+	// Take whole buddy blocks: ask the allocator for the block, then keep it
+	// for memblock. buddy hands out the lowest block of the first list; the
+	// top-down placement of real memblock is therefore not reproduced after
+	// boot (documented in doc.go).
+	pfn, err := k.Pages.AllocPages(buddy.GFP_KERNEL|buddy.GFP__ZERO, order, phys.OwnerMemblock)
+	if err != nil {
+		return 0
+	}
+	for i := uint64(0); i < 1<<order; i++ {
+		f := k.Mem.Frame(pfn + i)
+		f.Owner, f.Flags, f.Refcount = phys.OwnerMemblock, phys.FlagReserved, 1
+	}
+	// The frames past n are freed back, as memblock only reserves n pages:
+	// mmplay keeps them reserved too (the block is the unit the model can
+	// take from the buddy allocator) and says so in the region name.
+	what := "memblock_alloc"
+	if uint64(1)<<order > n {
+		what = fmt.Sprintf("memblock_alloc (%d pages, rounded up to order %d)", n, order)
+	}
+	k.memblock.regions = append(k.memblock.regions, memblockRegion{pfn, pfn + 1<<order, what})
+	if k.module != nil {
+		k.module.memblock += 1 << order
+	}
+	return PfnToVirt(pfn)
+}
+
+// MemblockReservedPages is the number of frames memblock holds.
+func (k *Kernel) MemblockReservedPages() uint64 {
+	var n uint64
+	for _, r := range k.memblock.regions {
+		n += r.end - r.start
+	}
+	return n
+}
