@@ -23,10 +23,26 @@ func TestAgainstGCC(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, r, err := runProgram(string(src), 10_000_000)
+		m := &machine{}
+		p, err := compileTest(string(src), m)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
+		}
+		m.load(p)
+		var inv error
+		th := p.NewThread(m.mem, testStackTop, RunOptions{MaxSteps: 10_000_000, OnStep: func(th *Thread) {
+			if err := th.CheckInvariants(); err != nil && inv == nil {
+				inv = err
+			}
+		}})
+		r := th.Run("main")
+		out := m.out.String()
+		if err := p.CheckInvariants(); err != nil {
+			t.Errorf("%s: program: %v", name, err)
+		}
+		if err := th.CheckInvariants(); err != nil || inv != nil {
+			t.Errorf("%s: thread: %v %v", name, err, inv)
 		}
 		if r.Signal != nil || r.StepLimit || r.Status != 0 {
 			t.Errorf("%s: ended with %+v (signal %v)", name, r, r.Signal)
