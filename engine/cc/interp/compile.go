@@ -87,6 +87,18 @@ func classOf(t *check.Type) (lclass, int) {
 	return l64, 8
 }
 
+// narrow converts a computed value to a type of class cl for storing:
+// as widen, except that conversion to _Bool tests for non-zero.
+func narrow(cl lclass, v uint64) uint64 {
+	if cl == lbool {
+		if v != 0 {
+			return 1
+		}
+		return 0
+	}
+	return widen(cl, v)
+}
+
 func widen(cl lclass, v uint64) uint64 {
 	switch cl {
 	case l32s:
@@ -497,7 +509,7 @@ func (c *compiler) opAssign(x *check.OpAssign) evalFn {
 				} else {
 					v = old + d
 				}
-				v = widen(lcl, v)
+				v = narrow(lcl, v)
 				t.Mem.Store(p, size, v)
 				return v
 			}
@@ -511,7 +523,7 @@ func (c *compiler) opAssign(x *check.OpAssign) evalFn {
 		if !ok {
 			panic(fpeSignal())
 		}
-		v = widen(lcl, v)
+		v = narrow(lcl, v)
 		t.Mem.Store(p, size, v)
 		return v
 	}
@@ -521,7 +533,7 @@ func (c *compiler) incDec(x *check.IncDec) evalFn {
 	cl, size := classOf(x.T)
 	d := uint64(x.Delta)
 	post := x.Post
-	if off, ok := localOff(x.L); ok {
+	if off, ok := localOff(x.L); ok && x.T.Kind != check.Bool {
 		return func(t *Thread) uint64 {
 			p := t.fp - off
 			old := widen(cl, t.Mem.Load(p, size))

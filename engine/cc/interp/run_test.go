@@ -63,6 +63,8 @@ int main(void) { int x = -16; unsigned y = 0x80000000; int n = 33;
 printf("%d %u %d %lx\n", x >> 2, y >> 31, 1 << n, 1UL << 40); return 0; }`, "-4 1 2 10000000000\n"},
 		{"comma cond", `#include <stdio.h>
 int main(void) { int a = 1, b; b = (a++, a + 10); printf("%d %d %d\n", a, b, a > 1 ? 100 : 200); return 0; }`, "2 12 100\n"},
+		{"bool compound", `#include <stdio.h>
+int main(void) { _Bool b = 1; b += 255; _Bool c = 0; c |= 4; bool d = 1; d--; d--; printf("%d %d %d\n", b, c, d); return 0; }`, "1 1 1\n"},
 		{"char arith", `#include <stdio.h>
 int main(void) { char c = 127; c++; signed char s = -128; s--; printf("%d %d\n", c, s); return 0; }`, "-128 127\n"},
 		{"func ptr array", `#include <stdio.h>
