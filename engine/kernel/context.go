@@ -229,7 +229,7 @@ type irqAction struct {
 // for a bad line or a NULL handler, -EBUSY when the line is taken and not
 // both requests are IRQF_SHARED (kernel/irq/manage.c:__setup_irq).
 func (k *Kernel) RequestIRQ(irq int, handler, flags uint64, name string, dev uint64) int {
-	k.MightSleep("kernel/irq/manage.c", 0, "request_threaded_irq+0x10d/0x180")
+	k.MightAlloc(buddy.GFP_KERNEL, "request_threaded_irq+0x10d/0x180") // the irqaction is kzalloc'ed
 	if irq < 0 || irq >= nrIRQs || handler == 0 {
 		return -EINVAL
 	}

@@ -38,6 +38,10 @@ type Vmalloc interface {
 	// THREAD_ALIGN as alloc_thread_stack_node does (__vmalloc_node_range
 	// with a guard page).
 	AllocStack(caller string) (addr uint64, ok bool)
+	// Ioremap is ioremap(phys, size) (0/false: refused, e.g. RAM).
+	Ioremap(physAddr, size uint64, caller string) (addr uint64, ok bool)
+	// Iounmap is iounmap(addr).
+	Iounmap(addr uint64)
 	// VmallocInfo is /proc/vmallocinfo.
 	VmallocInfo() string
 	// UsedPages is VmallocUsed in pages (vmalloc_nr_pages).
