@@ -200,7 +200,9 @@ func (k *Kernel) Meminfo() string {
 	kb("WritebackTmp", 0)
 	kb("CommitLimit", c.commitLimit)
 	kb("Committed_AS", c.committed)
-	kbv("VmallocTotal", (VmallocEnd-VmallocStart+1)>>10) // 34359738367 kB: show_val_kb of VMALLOC_TOTAL >> PAGE_SHIFT
+	// VMALLOC_TOTAL is VMALLOC_END - VMALLOC_START (END inclusive, so one
+	// byte short of 32 TiB), printed >> 10: 34359738367 kB (measured).
+	kbv("VmallocTotal", (VmallocEnd-VmallocStart)>>10)
 	kb("VmallocUsed", c.vmallocUsed)
 	kb("VmallocChunk", 0)
 	kb("Percpu", c.percpu)
