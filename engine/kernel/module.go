@@ -205,6 +205,9 @@ const (
 // name exists (the real one also warns "proc_dir_entry '%s' already
 // registered", printed here).
 func (k *Kernel) ProcCreateSingle(name string, show, data uint64) uint64 {
+	if !k.procNameOK(name) {
+		return 0
+	}
 	if _, ok := k.procFiles[name]; ok {
 		k.pr(LogWarning, "proc_dir_entry '/proc/%s' already registered", name)
 		return 0
@@ -220,6 +223,9 @@ func (k *Kernel) ProcCreateSingle(name string, show, data uint64) uint64 {
 // .proc_read = seq_read); then show runs and proc_release is called.
 // A custom proc_read that copies to a user buffer is not supported.
 func (k *Kernel) ProcCreate(name string, ops uint64) uint64 {
+	if !k.procNameOK(name) {
+		return 0
+	}
 	if _, ok := k.procFiles[name]; ok {
 		k.pr(LogWarning, "proc_dir_entry '/proc/%s' already registered", name)
 		return 0
@@ -227,6 +233,17 @@ func (k *Kernel) ProcCreate(name string, ops uint64) uint64 {
 	k.procOrder = append(k.procOrder, name)
 	k.procFiles[name] = ProcFile{module: k.module, opsAddr: ops}
 	return k.procHandle(name)
+}
+
+// procNameOK is __proc_create's name check: an empty name or one of 256
+// bytes or more warns "name len %u" and fails. Names with a '/' (entries
+// in subdirectories) are refused by mmplay, which has no proc_mkdir.
+func (k *Kernel) procNameOK(name string) bool {
+	if len(name) == 0 || len(name) >= 256 {
+		k.pr(LogWarning, "name len %d", len(name))
+		return false
+	}
+	return !strings.Contains(name, "/")
 }
 
 // procHandle is a stable non-zero stand-in for the proc_dir_entry pointer.
