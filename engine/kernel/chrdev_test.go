@@ -191,7 +191,9 @@ func (k *Kernel) readKernel(addr uint64, n int) []byte {
 	return b
 }
 
-func itoa(v uint64) string { return strings.TrimLeft(hex16(v), "0") + map[bool]string{true: "0"}[v == 0] }
+func itoa(v uint64) string {
+	return strings.TrimLeft(hex16(v), "0") + map[bool]string{true: "0"}[v == 0]
+}
 
 // copy_from_user zero-fills the uncopied tail of the kernel buffer (facts
 // §7); copy_to_user leaves the rest alone. Return values are the bytes
