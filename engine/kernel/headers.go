@@ -327,6 +327,7 @@ unsigned long in_softirq(void);
 	"linux/fs.h": `#ifndef _LINUX_FS_H
 #define _LINUX_FS_H
 #include <linux/types.h>
+#include <linux/spinlock.h>
 struct file;
 struct inode;
 struct kiocb;
