@@ -173,7 +173,7 @@ func TestBuiltinsMatchHeaders(t *testing.T) {
 
 type fakeVmalloc struct{}
 
-func (fakeVmalloc) Translate(uint64) (uint64, bool)                  { return 0, false }
+func (fakeVmalloc) Translate(uint64) (uint64, bool, bool)            { return 0, false, false }
 func (fakeVmalloc) Vmalloc(uint64, buddy.GFP, string) (uint64, bool) { return 0, false }
 func (fakeVmalloc) Vfree(uint64)                                     {}
 func (fakeVmalloc) AllocStack(string) (uint64, bool)                 { return 0, false }

@@ -27,9 +27,9 @@ type Slab interface {
 // Vmalloc is what the kernel layer needs from the vmalloc allocator.
 type Vmalloc interface {
 	// Translate resolves an address in [VmallocStart, VmallocEnd] to a
-	// physical address; ok=false when no page is mapped there (a guard
-	// page, a hole, an ioremap of device memory).
-	Translate(addr uint64) (pa uint64, ok bool)
+	// physical address; ram is false for ioremapped device memory; ok is
+	// false when nothing is mapped there (a guard page, a hole).
+	Translate(addr uint64) (pa uint64, ram, ok bool)
 	// Vmalloc is vmalloc(size) with gfp, called from caller (a "%pS").
 	Vmalloc(size uint64, gfp buddy.GFP, caller string) (addr uint64, ok bool)
 	// Vfree is vfree(addr).
@@ -73,7 +73,11 @@ func (k *Kernel) translate(addr uint64) (pa uint64, ok bool) {
 		return addr - PageOffset, true
 	case addr >= VmallocStart && addr <= VmallocEnd:
 		if k.vmalloc != nil {
-			return k.vmalloc.Translate(addr)
+			pa, ram, ok := k.vmalloc.Translate(addr)
+			if ok && !ram {
+				return pa, false // device memory: see deviceAccess
+			}
+			return pa, ok
 		}
 	case addr >= ModulesVaddr && addr < ModulesEnd:
 		if pfn, ok := k.modMap[addr&^arch.PageMask]; ok {
@@ -137,6 +141,9 @@ func (k *Kernel) copyKernel(addr uint64, buf []byte, write bool) {
 	for len(buf) > 0 {
 		pa, ok := k.translate(addr)
 		if !ok {
+			if k.deviceAccess(addr, buf, write) {
+				return
+			}
 			k.Oops(addr, write)
 		}
 		n := min(uint64(len(buf)), arch.PageSize-addr&arch.PageMask)
@@ -147,6 +154,28 @@ func (k *Kernel) copyKernel(addr uint64, buf []byte, write bool) {
 		}
 		buf, addr = buf[n:], addr+n
 	}
+}
+
+// deviceAccess serves an access to ioremapped device memory. mmplay has
+// no devices behind the physical addresses: reads return all ones (what a
+// bus read nobody answers gives), writes are dropped. It reports false
+// when addr is not device memory.
+func (k *Kernel) deviceAccess(addr uint64, buf []byte, write bool) bool {
+	if k.vmalloc == nil || addr < VmallocStart || addr > VmallocEnd {
+		return false
+	}
+	end := addr + uint64(len(buf))
+	for a := addr &^ arch.PageMask; a < end; a += arch.PageSize {
+		if _, ram, ok := k.vmalloc.Translate(a); !ok || ram {
+			return false
+		}
+	}
+	if !write {
+		for i := range buf {
+			buf[i] = 0xff
+		}
+	}
+	return true
 }
 
 // peek reads kernel memory without faulting (for %s, /proc readers).
@@ -178,17 +207,24 @@ func (k *Kernel) peek(addr uint64, buf []byte) bool {
 // for addresses in the first 512 GiB, where nothing is mapped for a kernel
 // access. It does not return: it panics with *arch.Signal.
 func (k *Kernel) Oops(addr uint64, write bool) {
-	errCode := 0 // X86_PF_PROT clear: not-present page
-	access := "read access"
-	if write {
-		errCode |= 2 // X86_PF_WRITE
-		access = "write access"
-	}
 	var title string
 	if addr < arch.PageSize {
 		title = fmt.Sprintf("BUG: kernel NULL pointer dereference, address: %016x", addr)
 	} else {
 		title = fmt.Sprintf("BUG: unable to handle page fault for address: %016x", addr)
+	}
+	k.oopsWith(title, addr, write, "")
+}
+
+// oopsWith prints an Oops whose first line is title and kills the task;
+// explain, when set, is the plain-words explanation (else one is made
+// from the address).
+func (k *Kernel) oopsWith(title string, addr uint64, write bool, explain string) {
+	errCode := 0
+	access := "read access"
+	if write {
+		errCode |= 2
+		access = "write access"
 	}
 	k.pr(LogAlert, "%s", title)
 	k.pr(LogAlert, "#PF: supervisor %s in kernel mode", access)
@@ -220,6 +256,9 @@ func (k *Kernel) Oops(addr uint64, write bool) {
 	k.AddTaint(TaintDie)
 	k.record(arch.Event{Kind: arch.EvBug, Addr: addr, Detail: title})
 	reason := fmt.Sprintf("kernel Oops: the kernel code %s address %#x, which nothing maps", map[bool]string{true: "wrote to", false: "read from"}[write], addr)
+	if explain != "" {
+		reason = "kernel Oops: " + explain
+	}
 	expl := reason + ". A kernel access to an unmapped address cannot be fixed up: the kernel prints an Oops and kills the task that was running the code (make_task_dead with SIGKILL)."
 	switch {
 	case addr < arch.PageSize:

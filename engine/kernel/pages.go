@@ -119,6 +119,13 @@ func (k *Kernel) warnAlloc(gfp buddy.GFP, order int) {
 	if k.cfg.Kernel == "2.0" || gfp&buddy.GFP__NOWARN != 0 {
 		return
 	}
+	k.printAllocFailure(title, gfp.Zone(), order, nil)
+}
+
+// printAllocFailure prints warn_alloc's report for the line title (which
+// starts with "<comm>: page allocation failure"), rate limited like
+// nopage_rs; extra lines (SLUB's own report) follow it.
+func (k *Kernel) printAllocFailure(title string, zone phys.ZoneID, order int, extra []string) {
 	if k.warnAllocShown && k.log.clock < k.lastWarnAlloc+warnAllocInterval {
 		return
 	}
@@ -127,7 +134,10 @@ func (k *Kernel) warnAlloc(gfp buddy.GFP, order int) {
 	// then cpuset_print_current_mems_allowed (CONFIG_CPUSETS=y in Debian).
 	k.pr(LogWarning, "%s,cpuset=/,mems_allowed=0", title)
 	k.dumpStack(LogWarning, "warn_alloc+0x138/0x160", "__alloc_pages_slowpath.constprop.0+0xcb6/0xd00", "__alloc_pages+0x2fd/0x330")
-	k.showMem(gfp.Zone())
+	k.showMem(zone)
+	for _, l := range extra {
+		k.pr(LogWarning, "%s", l)
+	}
 	k.record(arch.Event{Kind: arch.EvWarning, Detail: title, Order: order})
 }
 

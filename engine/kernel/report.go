@@ -140,8 +140,19 @@ func (k *Kernel) modulesLinkedIn() string {
 // warnOnce prints a WARNING block (kernel/panic.c:__warn) for a
 // WARN_ON_ONCE at file:line in function fn.
 func (k *Kernel) warn(file string, line int, fn string, frames ...string) {
+	k.warnAt(fmt.Sprintf("%s:%d", file, line), fn, "", "", frames...)
+}
+
+// warnAt is __warn for a site ("mm/vmalloc.c:3227", or a file alone when
+// the line was not measured), with the optional WARN() message printed
+// between the cut line and the WARNING line, and after lines printed
+// after the end marker (pr_warn_once lines that follow the WARN).
+func (k *Kernel) warnAt(site, fn, msg, after string, frames ...string) {
 	k.pr(LogWarning, "------------[ cut here ]------------")
-	title := fmt.Sprintf("WARNING: CPU: 0 PID: %d at %s:%d %s", k.current.PID, file, line, fn)
+	for _, l := range splitLines(msg) {
+		k.pr(LogWarning, "%s", l)
+	}
+	title := fmt.Sprintf("WARNING: CPU: 0 PID: %d at %s %s", k.current.PID, site, fn)
 	k.pr(LogWarning, "%s", title)
 	k.pr(LogWarning, "%s", k.modulesLinkedIn())
 	k.AddTaint(TaintWarn)
@@ -159,5 +170,15 @@ func (k *Kernel) warn(file string, line int, fn string, frames ...string) {
 	}
 	k.pr(LogWarning, " </TASK>")
 	k.pr(LogWarning, "---[ end trace 0000000000000000 ]---")
+	for _, l := range splitLines(after) {
+		k.pr(LogWarning, "%s", l)
+	}
 	k.record(arch.Event{Kind: arch.EvWarning, Detail: title})
+}
+
+func splitLines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 }

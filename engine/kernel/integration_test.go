@@ -1,0 +1,207 @@
+package kernel
+
+import (
+	"strings"
+	"testing"
+
+	"mmplay/engine/buddy"
+	"mmplay/engine/slab"
+	"mmplay/engine/vmalloc"
+)
+
+// bootFull boots a kernel with the real slab and vmalloc allocators, wired
+// the way the integrator is meant to.
+func bootFull(t testing.TB, ram uint64, debug bool) (*Kernel, *slab.Allocator, *vmalloc.Allocator) {
+	t.Helper()
+	k := boot(t, ram, "6.1", debug)
+	s, err := slab.New(slab.Config{Pages: k.Pages, InitOnAlloc: k.InitOnAlloc(), FreelistRandom: true, Seed: 1,
+		TooLargeWarned: k.TooLargeWarned(), Tainted: k.Tainted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := vmalloc.New(vmalloc.Config{Pages: k.Pages, Slab: s, InitOnAlloc: k.InitOnAlloc()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.UseSlab(s)
+	if err := k.UseVmalloc(v); err != nil {
+		t.Fatal(err)
+	}
+	checkFull(t, k, s, v)
+	return k, s, v
+}
+
+func checkFull(t testing.TB, k *Kernel, s *slab.Allocator, v *vmalloc.Allocator) {
+	t.Helper()
+	check(t, k)
+	if err := s.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.CheckInvariants(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func meminfoKB(t testing.TB, k *Kernel, label string) uint64 {
+	t.Helper()
+	for _, l := range strings.Split(k.Meminfo(), "\n") {
+		if strings.HasPrefix(l, label+":") {
+			f := strings.Fields(l)
+			var n uint64
+			for _, c := range f[1] {
+				n = n*10 + uint64(c-'0')
+			}
+			return n
+		}
+	}
+	t.Fatalf("no %s in meminfo", label)
+	return 0
+}
+
+func TestFullBoot256M(t *testing.T) {
+	k, s, v := bootFull(t, 256<<20, false)
+	if got := meminfoKB(t, k, "KernelStack"); got != 48*16 {
+		t.Errorf("KernelStack %d kB, want %d", got, 48*16)
+	}
+	if got := meminfoKB(t, k, "VmallocUsed"); got != 48*16 {
+		t.Errorf("VmallocUsed %d kB, want %d", got, 48*16)
+	}
+	rec, unrec := s.SlabBytes()
+	if got := meminfoKB(t, k, "Slab"); got == 0 || got != (rec+unrec)>>10 {
+		t.Errorf("Slab %d kB, slab says %d", got, (rec+unrec)>>10)
+	}
+	if got, want := meminfoKB(t, k, "MemFree"), k.Pages.FreePagesTotal()*4; got != want {
+		t.Errorf("MemFree %d, buddy %d", got, want)
+	}
+	if got := meminfoKB(t, k, "VmallocTotal"); got != 34359738367 {
+		t.Errorf("VmallocTotal %d, measured 34359738367", got)
+	}
+	info, _ := k.ReadProc("/proc/vmallocinfo")
+	if strings.Count(info, "copy_process+0x1f6/0x1c20") != 48 {
+		t.Errorf("vmallocinfo:\n%s", info)
+	}
+	if si, ok := k.ReadProc("/proc/slabinfo"); !ok || !strings.HasPrefix(si, "slabinfo - version: 2.1\n") {
+		t.Errorf("slabinfo %q", si)
+	}
+	// the DMA zone is untouched by the attach steps: still the measured line
+	if bi := k.Pages.BuddyInfo(); !strings.HasPrefix(bi, "Node 0, zone      DMA      0      0      0      0      0      1      1      1      0      1      3 \n") {
+		t.Errorf("buddyinfo:\n%s", bi)
+	}
+	checkFull(t, k, s, v)
+}
+
+func TestKmallocVmallocBuiltins(t *testing.T) {
+	k, s, v := bootFull(t, 64<<20, true)
+	insmod(k)
+	m := k.LoadModule("scullv")
+	k.module = m
+	p := call(k, "kmalloc", 100, uint64(buddy.GFP_KERNEL))
+	if call(k, "ksize", p) != 128 {
+		t.Errorf("ksize(kmalloc(100)) = %d", call(k, "ksize", p))
+	}
+	vp := call(k, "vmalloc", 8192)
+	k.Store(vp+8191, 1, 0x5a)
+	if k.Load(vp+8191, 1) != 0x5a {
+		t.Fatal("vmalloc memory round trip")
+	}
+	if sig := signalOf(func() { k.Load(vp+8192, 1) }); sig == nil {
+		t.Fatal("the guard page must Oops")
+	}
+	insmod(k)
+	// kmalloc above KMALLOC_MAX_SIZE shares the once-per-boot WARNING with
+	// the page allocator API
+	n := len(k.Dmesg())
+	if call(k, "kmalloc", 4194305, uint64(buddy.GFP_KERNEL)) != 0 {
+		t.Fatal("kmalloc(4 MiB + 1) succeeded")
+	}
+	if !hasPrefix(logSince(k, n), "WARNING: CPU: 0 PID: 614 at mm/page_alloc.c:5634 __alloc_pages") {
+		t.Errorf("no WARNING:\n%s", strings.Join(logSince(k, n), "\n"))
+	}
+	n = len(k.Dmesg())
+	k.GetFreePages(buddy.GFP_KERNEL, 11, "__get_free_pages")
+	if hasPrefix(logSince(k, n), "WARNING:") {
+		t.Errorf("the WARN_ON_ONCE fired twice")
+	}
+	// ioremap of device memory reads as all ones
+	io := call(k, "ioremap", 0xfed00000, 4096)
+	if io == 0 || k.Load(io, 4) != 0xffffffff {
+		t.Errorf("ioremap %#x reads %#x", io, k.Load(io, 4))
+	}
+	call(k, "iounmap", io)
+	k.module = nil
+	leaks := k.UnloadModule(m)
+	if len(leaks) != 2 || leaks[0].Kind != "kmalloc" || leaks[1].Kind != "vmalloc" {
+		t.Errorf("leaks %+v", leaks)
+	}
+	call(k, "kfree", p)
+	call(k, "vfree", vp)
+	checkFull(t, k, s, v)
+}
+
+func TestModuleInit(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		ret   uint64
+		want  int
+		lines []string
+	}{
+		{"0 loads", 0, 0, nil},
+		{"-ENOMEM fails the load", uint64(neg(ENOMEM)), -ENOMEM, nil},
+		{"a positive value warns and loads", 3, 3, []string{
+			"do_init_module: 'mod'->init suspiciously returned 3, it should follow 0/-E convention",
+			"do_init_module: loading module anyway...",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k := boot(t, 64<<20, "6.1", false)
+			s := newSnippet(k)
+			n := len(k.Dmesg())
+			m := k.LoadModule("mod")
+			var page uint64
+			m.Init = s.fn(func(...uint64) uint64 {
+				page = call(k, "__get_free_pages", uint64(buddy.GFP_KERNEL), 1)
+				if k.Current().Comm != "insmod" {
+					t.Errorf("init runs as %q", k.Current().Comm)
+				}
+				return tc.ret
+			})
+			if got := k.RunInit(m); got != tc.want {
+				t.Fatalf("RunInit = %d", got)
+			}
+			want := append([]string{"mod: loading out-of-tree module taints kernel.",
+				"mod: module verification failed: signature and/or required key missing - tainting kernel"}, tc.lines...)
+			if got := logSince(k, n); strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("log\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+			if tc.want >= 0 {
+				leaks := k.UnloadModule(m)
+				if len(leaks) != 1 || leaks[0].Kind != "pages" || leaks[0].Addr != page || leaks[0].Order != 1 {
+					t.Errorf("leaks %+v", leaks)
+				}
+			}
+			if k.Tainted() != "Tainted: G           OE     " { // 19 columns (TAINT_FLAGS_COUNT)
+				t.Errorf("taint %q", k.Tainted())
+			}
+			check(t, k)
+		})
+	}
+}
+
+func BenchmarkKernelLoadStore(b *testing.B) {
+	k := boot(b, 64<<20, "6.1", false)
+	p := k.GetFreePages(buddy.GFP_KERNEL, 4, "bench")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		a := p + uint64(i*8)&0xfff8
+		k.Store(a, 8, uint64(i))
+		k.Load(a, 8)
+	}
+}
+
+func BenchmarkGetFreePagesPair(b *testing.B) {
+	k := boot(b, 64<<20, "6.1", true)
+	for i := 0; i < b.N; i++ {
+		p := k.GetFreePages(buddy.GFP_KERNEL, 0, "bench")
+		k.FreePagesAddr(p, 0, "bench")
+	}
+}
