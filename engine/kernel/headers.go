@@ -139,14 +139,14 @@ void might_sleep(void);
 #define module_init(fn) int (*__mmplay_module_init)(void) = fn;
 #define module_exit(fn) void (*__mmplay_module_exit)(void) = fn;
 #define MODULE_LICENSE(x) const char __mmplay_module_license[] = x;
-#define MODULE_AUTHOR(x) extern int __mmplay_module_info
-#define MODULE_DESCRIPTION(x) extern int __mmplay_module_info
-#define MODULE_VERSION(x) extern int __mmplay_module_info
-#define MODULE_ALIAS(x) extern int __mmplay_module_info
-#define EXPORT_SYMBOL(x) extern int __mmplay_module_info
-#define EXPORT_SYMBOL_GPL(x) extern int __mmplay_module_info
-#define module_param(name, type, perm) extern int __mmplay_module_info
-#define MODULE_PARM_DESC(name, desc) extern int __mmplay_module_info
+#define MODULE_AUTHOR(x) void __mmplay_module_info(void)
+#define MODULE_DESCRIPTION(x) void __mmplay_module_info(void)
+#define MODULE_VERSION(x) void __mmplay_module_info(void)
+#define MODULE_ALIAS(x) void __mmplay_module_info(void)
+#define EXPORT_SYMBOL(x) void __mmplay_module_info(void)
+#define EXPORT_SYMBOL_GPL(x) void __mmplay_module_info(void)
+#define module_param(name, type, perm) void __mmplay_module_info(void)
+#define MODULE_PARM_DESC(name, desc) void __mmplay_module_info(void)
 #endif
 `,
 	"linux/gfp.h": `#ifndef _LINUX_GFP_H
