@@ -237,7 +237,8 @@ func (k *Kernel) record(e arch.Event) {
 // phys, recounting from scratch.
 func (k *Kernel) CheckInvariants() error {
 	var errs []error
-	for pfn, a := range k.pages {
+	for _, pfn := range sortedKeys(k.pages) {
+		a := k.pages[pfn]
 		f := k.Mem.Frame(pfn)
 		if f.Owner != phys.OwnerPages || f.Flags&phys.FlagHead == 0 || int(f.Order) != a.order || f.Refcount != 1 {
 			errs = append(errs, fmt.Errorf("kernel: page block at pfn %#x (order %d): frame owner %s order %d flags %#x refcount %d",
@@ -253,12 +254,14 @@ func (k *Kernel) CheckInvariants() error {
 	if err := k.memblock.check(k.Mem); err != nil {
 		errs = append(errs, err)
 	}
-	for va, pfn := range k.modMap {
+	for _, va := range sortedKeys(k.modMap) {
+		pfn := k.modMap[va]
 		if va&arch.PageMask != 0 || va < ModulesVaddr || va >= k.modNext || !k.Mem.Valid(pfn) || k.Mem.Frame(pfn).Owner != phys.OwnerVmalloc {
 			errs = append(errs, fmt.Errorf("kernel: module mapping %#x -> pfn %#x", va, pfn))
 		}
 	}
-	for fd, f := range k.files {
+	for _, fd := range sortedKeys(k.files) {
+		f := k.files[fd]
 		if d := k.chrdevs[f.major]; d == nil || d != f.dev {
 			errs = append(errs, fmt.Errorf("kernel: fd %d: device %d not registered", fd, f.major))
 		}

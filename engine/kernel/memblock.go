@@ -155,14 +155,15 @@ func (k *Kernel) MemblockAlloc(size, align uint64) uint64 {
 	if align == 0 {
 		align = 8 // SMP_CACHE_BYTES is the usual caller's value; 0 is "any" in 6.1 (with a warning)
 	}
+	limit := uint64(arch.PageSize) << (k.maxOrder() - 1)
+	if size > limit || align > limit {
+		return 0 // larger than any buddy block: nothing in the model can hold it
+	}
 	n := arch.PageAlignUp(size) >> arch.PageShift
 	alignPages := max(arch.PageAlignUp(align)>>arch.PageShift, 1)
 	order := 0
 	for uint64(1)<<order < max(n, alignPages) {
 		order++
-	}
-	if order >= k.maxOrder() {
-		return 0
 	}
 	// Take whole buddy blocks: ask the allocator for the block, then keep it
 	// for memblock. buddy hands out the lowest block of the first list; the

@@ -97,6 +97,9 @@ func (s *fakeSlab) Kmalloc(size uint64, gfp buddy.GFP) (uint64, bool) {
 		return 16, true
 	}
 	order := 0
+	if size > 4<<20 {
+		return 0, false
+	}
 	for uint64(arch.PageSize)<<order < size {
 		order++
 	}
