@@ -187,6 +187,11 @@ func (k *Kernel) call(m *Module, fn uint64, args ...uint64) uint64 {
 	if k.CallFunc == nil {
 		return uint64(^uint64(EINVAL - 1)) // -EINVAL
 	}
+	if m != nil && m.unloaded {
+		// The module's code is gone (its pages were freed at unload): the
+		// CPU fetches an instruction from an unmapped address.
+		k.oopsFetch(fn)
+	}
 	saved := k.module
 	k.module = m
 	defer func() { k.module = saved }()

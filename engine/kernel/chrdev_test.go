@@ -308,3 +308,58 @@ func TestProcSeqFile(t *testing.T) {
 	}
 	check(t, k)
 }
+
+// A module unloaded without unregister_chrdev leaves its file_operations
+// behind: the next open jumps into freed code, an instruction-fetch Oops.
+func TestOpenAfterUnloadOopses(t *testing.T) {
+	k := boot(t, 64<<20, "6.1", false)
+	s := newSnippet(k)
+	mod := k.LoadModule("leaky")
+	fops, _ := k.AllocModuleMemory(mod, 4096)
+	open := s.fn(func(...uint64) uint64 { return 0 })
+	k.Store(fops+fopsOpen, 8, open)
+	k.module = mod
+	major := k.RegisterChrdev(0, "leaky", fops)
+	k.module = nil
+	k.UnloadModule(mod)
+	// the fops page is gone with the module: keep a copy where the kernel
+	// still finds it, as the real dangling pointer would (its page reused)
+	k.DataMem = constMem{open}
+	k.SetCurrent(Task{PID: 700, Comm: "cat"})
+	n := len(k.Dmesg())
+	sig := signalOf(func() { k.SysOpen("/dev/leaky", 0) })
+	if sig == nil || sig.Signo != arch.SIGKILL {
+		t.Fatalf("signal %+v", sig)
+	}
+	got := logSince(k, n)
+	want := []string{
+		"BUG: unable to handle page fault for address: " + hex16(open),
+		"#PF: supervisor instruction fetch in kernel mode",
+		"#PF: error_code(0x0010) - not-present page",
+		"Oops: 0010 [#1] PREEMPT SMP NOPTI",
+		"CPU: 0 PID: 700 Comm: cat Tainted: G           OE      6.1.0-56-amd64 #1  Debian 6.1.192-2",
+	}
+	if strings.Join(got[:len(want)], "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got\n%s", strings.Join(got, "\n"))
+	}
+	_ = major
+	check(t, k)
+}
+
+// constMem reads every 8-byte load as v (a stand-in for a dangling fops).
+type constMem struct{ v uint64 }
+
+func (m constMem) Load(uint64, int) uint64   { return m.v }
+func (m constMem) Store(uint64, int, uint64) {}
+func (m constMem) ReadBytes(uint64, []byte)  {}
+func (m constMem) WriteBytes(uint64, []byte) {}
+
+func TestKernel20HasNoSleepCheck(t *testing.T) {
+	k := boot(t, 16<<20, "2.0", true)
+	k.SpinLock(1)
+	n := len(k.Dmesg())
+	if k.GetFreePages(buddy.GFP_KERNEL, 0, "__get_free_pages") == 0 || len(logSince(k, n)) != 0 || len(k.Reports()) != 0 {
+		t.Errorf("kernel 2.0 has no might_sleep checks")
+	}
+	k.SpinUnlock(1)
+}

@@ -288,7 +288,7 @@ func (k *Kernel) RaiseIRQ(irq int) int {
 	ret := irqNone
 	for _, a := range append([]*irqAction(nil), chain...) {
 		a.count++
-		if r := k.CallFunc(a.handler, uint64(irq), a.dev); r&irqHandled != 0 {
+		if r := k.call(a.module, a.handler, uint64(irq), a.dev); r&irqHandled != 0 {
 			ret = irqHandled
 		}
 	}
@@ -301,7 +301,7 @@ func (k *Kernel) RaiseIRQ(irq int) int {
 // prints __might_resched's report; always adds mmplay's own report.
 // frame is the kernel function that slept, for the call trace.
 func (k *Kernel) MightSleep(file string, line int, frame string) {
-	if k.ctx.preempt == 0 && !k.ctx.irqsDisabled {
+	if k.cfg.Kernel == "2.0" || k.ctx.preempt == 0 && !k.ctx.irqsDisabled {
 		return
 	}
 	where := file
@@ -311,11 +311,13 @@ func (k *Kernel) MightSleep(file string, line int, frame string) {
 	k.sleepingBug(where, frame, "")
 }
 
+// (Linux 2.0 had no might_sleep: both checks are 6.1 only.)
+
 // MightAlloc is might_alloc(gfp) (include/linux/sched/mm.h:274): the check
 // every page and slab allocation makes. fn is the allocation's entry
 // function for the call trace (e.g. "__kmalloc+0x4b/0x190").
 func (k *Kernel) MightAlloc(gfp buddy.GFP, fn string) {
-	if !gfp.CanSleep() || k.ctx.preempt == 0 && !k.ctx.irqsDisabled {
+	if k.cfg.Kernel == "2.0" || !gfp.CanSleep() || k.ctx.preempt == 0 && !k.ctx.irqsDisabled {
 		return
 	}
 	k.sleepingBug(fmt.Sprintf("%s:%d", mightAllocFile, mightAllocLine), fn, GFPNames(gfp))

@@ -216,16 +216,27 @@ func (k *Kernel) Oops(addr uint64, write bool) {
 	k.oopsWith(title, addr, write, "")
 }
 
+// oopsFetch is the Oops of a call into code that is not mapped any more
+// (a handler of an unloaded module): an instruction fetch, error code
+// X86_PF_INSTR (0x10).
+func (k *Kernel) oopsFetch(addr uint64) {
+	k.oopsAccess(fmt.Sprintf("BUG: unable to handle page fault for address: %016x", addr), addr, 0x10, "instruction fetch",
+		fmt.Sprintf("the kernel jumped to %#x, code of a module that has been unloaded (a handler it registered and never unregistered)", addr))
+}
+
 // oopsWith prints an Oops whose first line is title and kills the task;
 // explain, when set, is the plain-words explanation (else one is made
 // from the address).
 func (k *Kernel) oopsWith(title string, addr uint64, write bool, explain string) {
-	errCode := 0
-	access := "read access"
+	errCode, access := 0, "read access"
 	if write {
-		errCode |= 2
-		access = "write access"
+		errCode, access = 2, "write access" // X86_PF_WRITE
 	}
+	k.oopsAccess(title, addr, errCode, access, explain)
+}
+
+func (k *Kernel) oopsAccess(title string, addr uint64, errCode int, access string, explain string) {
+	write := errCode&2 != 0
 	k.pr(LogAlert, "%s", title)
 	k.pr(LogAlert, "#PF: supervisor %s in kernel mode", access)
 	k.pr(LogAlert, "#PF: error_code(0x%04x) - not-present page", errCode)
