@@ -126,8 +126,33 @@
 // module's file is a seq_file (proc_create_single, or proc_create with a
 // proc_open that calls single_open).
 //
+// # Wiring (for the integrator)
+//
+//	k, _ := kernel.Boot(kernel.Config{RAM: ram, Kernel: "6.1", Debug: true, Recorder: rec})
+//	s, _ := slab.New(slab.Config{Pages: k.Pages, InitOnAlloc: k.InitOnAlloc(),
+//		TooLargeWarned: k.TooLargeWarned(), Tainted: k.Tainted, …})
+//	v, _ := vmalloc.New(vmalloc.Config{Pages: k.Pages, Slab: s, InitOnAlloc: k.InitOnAlloc()})
+//	k.UseSlab(s)       // kmalloc builtins, /proc/slabinfo, early slab objects
+//	_ = k.UseVmalloc(v) // vmalloc space, /proc/vmallocinfo, boot kernel stacks
+//	k.CallFunc = thread.CallAddr // handlers, module_init/exit, show functions
+//	k.DataMem = mem              // the combined view snippet data lives in
+//	builtins := k.Builtins()     // after UseSlab/UseVmalloc
+//
+// Boot builds phys and buddy itself (memblock must run between them), so
+// the machine's memory is k.Mem and k.Pages. Per run: LoadModule,
+// AllocModuleMemory for the module's data, RunInit, then SetCurrent and
+// AttachUser for the user program (its open/read/write/lseek/close on
+// /dev/NAME go to SysOpen…SysClose when IsDevice/IsDeviceFD), then
+// UnloadModule, whose Leak list is also in Reports. Kernel-half addresses
+// (KernelAddr) go to k.Load/Store/ReadBytes/WriteBytes. ioremapped device
+// memory reads as all ones and ignores writes (mmplay has no devices).
+//
 // # Not modelled
 //
+// Kernel stacks are not 16 KiB aligned (package vmalloc aligns to pages).
+// A call into code of an unloaded module is an instruction-fetch Oops
+// (error code 0x10), but the module's struct file_operations itself is
+// freed with its memory, so usually the read of f_op faults first.
 // The OOM killer for kernel allocations (a failing allocation that the
 // kernel would retry under OOM simply fails); might_fault in the uaccess
 // functions; kmem_cache_* builtins (package slab's, not wired here); BUG()
