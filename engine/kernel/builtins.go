@@ -33,7 +33,7 @@ func (k *Kernel) mem(c *interp.Call) interp.Memory {
 
 // reader returns a non-faulting reader over the call's memory: a simulated
 // fault while reading (a *arch.Signal panic) becomes ok=false.
-func (k *Kernel) reader(c *interp.Call) memReader {
+func (k *Kernel) reader(c *interp.Call) MemReader {
 	m := k.mem(c)
 	return func(addr uint64, buf []byte) (ok bool) {
 		if KernelAddr(addr) {

@@ -50,9 +50,9 @@ type Symbol struct {
 	Module       string
 }
 
-// memReader reads simulated memory without faulting; ok is false when the
+// MemReader reads simulated memory without faulting; ok is false when the
 // range is not readable.
-type memReader func(addr uint64, buf []byte) bool
+type MemReader func(addr uint64, buf []byte) bool
 
 type fmtSpec struct {
 	minus, plus, space, hash, zero bool
@@ -62,7 +62,7 @@ type fmtSpec struct {
 // Vsnprintf formats like the kernel's vsnprintf with the already widened
 // arguments of an interpreter call; read fetches strings and pointed-to
 // values. It never panics on bad input.
-func (k *Kernel) Vsnprintf(format string, args []uint64, read memReader) string {
+func (k *Kernel) Vsnprintf(format string, args []uint64, read MemReader) string {
 	var b strings.Builder
 	ai := 0
 	next := func() uint64 {
@@ -264,7 +264,7 @@ func pad(b *strings.Builder, s string, sp fmtSpec, _ bool) {
 }
 
 // readCString reads a NUL-terminated string for %s (at most 64 KiB).
-func (k *Kernel) readCString(p uint64, read memReader) string {
+func (k *Kernel) readCString(p uint64, read MemReader) string {
 	if p == 0 {
 		return "(null)"
 	}
@@ -298,7 +298,7 @@ func hex16(v uint64) string {
 }
 
 // pointer is lib/vsprintf.c:pointer for the extensions mmplay supports.
-func (k *Kernel) pointer(p uint64, ext string, read memReader) string {
+func (k *Kernel) pointer(p uint64, ext string, read MemReader) string {
 	switch {
 	case strings.HasPrefix(ext, "x"):
 		return hex16(p)
