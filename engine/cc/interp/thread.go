@@ -3,6 +3,7 @@ package interp
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sync/atomic"
 
 	"mmplay/engine/arch"
@@ -15,8 +16,7 @@ import (
 // bytes: return address and saved rbp); this guard only catches
 // recursion whose frames are so small that the interpreter's own Go stack
 // would grow past what a browser tab can afford. It is reported the same
-// way: SIGSEGV, stack overflow.
-const MaxCallDepth = 1 << 17
+// way: SIGSEGV, stack overflow. Its value is per platform (platform_*.go).
 
 // RunOptions configure a thread.
 type RunOptions struct {
@@ -110,7 +110,13 @@ func (t *Thread) step(pos syntax.Pos) {
 	if t.steps > t.maxSteps || t.onStep != nil || t.stopReq.Load() {
 		t.slowStep()
 	}
+	if cooperative && t.steps&yieldMask == 0 {
+		runtime.Gosched()
+	}
 }
+
+// yieldMask: a cooperative run yields every 65536 steps.
+const yieldMask = 1<<16 - 1
 
 func (t *Thread) slowStep() {
 	if t.stopReq.Load() {
