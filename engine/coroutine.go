@@ -22,10 +22,13 @@ type coroutine struct {
 // stepTarget says where the program should pause next.
 type stepTarget struct {
 	cancel bool   // unwind and end the goroutine
-	step   uint64 // pause before executing step number step+1 (0: never)
+	step   uint64 // pause before executing step number step+1 (never: no step target)
 	line   int    // or pause before the first step on this line (0: none)
 	from   uint64 // ... that begins after this many steps
 }
+
+// never is the step target of a run that does not pause at a step.
+const never = ^uint64(0)
 
 // errCancelled unwinds a cancelled program through the interpreter (which
 // recovers only *arch.Signal and *arch.Exit) up to the coroutine's body.

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"mmplay/engine/arch"
 	"mmplay/engine/cc/interp"
 	"mmplay/engine/cc/syntax"
+	"mmplay/engine/kernel"
 	"mmplay/engine/libc"
 )
 
@@ -33,6 +35,9 @@ func (p *Program) compileOptions(builtins map[string]interp.Builtin, included ma
 	return interp.Options{
 		Headers: func(name string) (string, bool) {
 			text, ok := libc.Header(name)
+			if !ok {
+				text, ok = kernel.Header(name)
+			}
 			if ok && included != nil {
 				included[name] = true
 			}
@@ -65,7 +70,12 @@ func Compile(name string, src []byte, cfg Config) (prog *Program, diags []Diagno
 	if err != nil {
 		return nil, []Diagnostic{{File: name, Msg: err.Error()}}
 	}
-	ip, errs := interp.Compile(name, src, p.compileOptions(m.Builtins(), nil))
+	_ = m
+	names, err := builtinSet()
+	if err != nil {
+		return nil, []Diagnostic{{File: name, Msg: "internal error: " + err.Error()}}
+	}
+	ip, errs := interp.Compile(name, src, p.compileOptions(names, nil))
 	for _, e := range errs {
 		if e.File == "" {
 			e.File = name
@@ -78,9 +88,9 @@ func Compile(name string, src []byte, cfg Config) (prog *Program, diags []Diagno
 	if ip == nil {
 		return nil, diags
 	}
-	if !ip.HasFunc("main") {
+	if !ip.HasFunc("main") && !isModule(ip) {
 		return nil, append(diags, Diagnostic{File: name, Pos: syntax.Pos{Line: 1, Col: 1},
-			Msg: "the snippet has no main function (a user program needs int main(void))"})
+			Msg: "the snippet has neither a main function nor module_init(...): nothing to run"})
 	}
 	return p, diags
 }
@@ -143,6 +153,19 @@ func (e *InternalError) Report() string {
 func internalError(v any, line int) *InternalError {
 	return &InternalError{Value: v, Line: line, Stack: string(debug.Stack())}
 }
+
+// builtinSet is the table of every builtin, bound to a small probe
+// machine booted once: Compile needs the names (and the checker the
+// prototypes from the headers), never the functions themselves.
+var builtinSet = sync.OnceValues(func() (map[string]interp.Builtin, error) {
+	cfg := DefaultConfig()
+	cfg.RAM = 16 << 20
+	m, err := bootMachine(cfg, "probe")
+	if err != nil {
+		return nil, err
+	}
+	return m.builtins(), nil
+})
 
 // newCompileProbe returns a process value whose builtins table gives the
 // compiler the names and signatures it checks calls against; its

@@ -8,6 +8,7 @@ import (
 	"mmplay/engine/arch"
 	"mmplay/engine/buddy"
 	"mmplay/engine/cc/interp"
+	"mmplay/engine/kernel"
 	"mmplay/engine/libc"
 	"mmplay/engine/mm"
 )
@@ -20,6 +21,7 @@ import (
 type machine struct {
 	cfg    Config
 	hw     *buddy.Machine
+	k      *kernel.Kernel
 	commit *mm.Commit
 	as     *mm.AddressSpace
 	proc   *libc.Process
@@ -36,6 +38,15 @@ type machine struct {
 	co *coroutine
 
 	result *Result // set when the program has ended
+
+	// mem is the memory the snippet's code sees: the user process's (a
+	// user program) or kernel space plus user space (a module).
+	mem interp.Memory
+	// module is the loaded module, if the snippet is one.
+	module *kernel.Module
+	// running is set while snippet code runs (so builtins that call back
+	// into it use CallAddr rather than starting a run).
+	running bool
 }
 
 // Event is an arch.Event with the step it happened in.
@@ -130,14 +141,53 @@ type bootError struct{ err error }
 // mapped as the ELF loader would, and the thread ready to run main.
 // onStep, when non-nil, is the interpreter's step hook (stepping).
 func boot(p *Program, stepping bool) (*machine, error) {
-	m := &machine{cfg: p.Config}
-	hw, err := buddy.Boot(buddy.MachineConfig{RAM: p.Config.RAM, Kernel: p.Config.Kernel, Recorder: m})
+	m, err := bootMachine(p.Config, p.Name)
+	if err != nil {
+		return nil, err
+	}
+	included := map[string]bool{}
+	prog, errs := interp.Compile(p.Name, p.Source, p.compileOptions(m.builtins(), included))
+	if prog == nil {
+		return nil, fmt.Errorf("the program compiled once and not the second time: %v", errs)
+	}
+	m.prog = prog
+	opts := interp.RunOptions{MaxSteps: p.Config.MaxSteps}
+	if stepping {
+		opts.OnStep = m.onStep
+	}
+	if isModule(prog) {
+		if prog.HasFunc("main") {
+			return nil, fmt.Errorf("a snippet with both main and module_init is not supported yet: put the module and the user program in separate snippets")
+		}
+		if err := m.loadModule(p); err != nil {
+			return nil, err
+		}
+		// module code runs on the current task's kernel stack
+		stacks := m.k.KernelStacks()
+		if len(stacks) == 0 {
+			return nil, fmt.Errorf("the kernel has no task stack")
+		}
+		m.thread = prog.NewThread(m.mem, stacks[len(stacks)-1]+kernel.ThreadSize-16, opts)
+	} else {
+		if err := m.load(p, included["oracle.h"]); err != nil {
+			return nil, err
+		}
+		m.mem = m.proc.User
+		m.thread = prog.NewThread(m.proc.User, stackPointer, opts)
+	}
+	m.k.CallFunc = m.callFunc
+	return m, nil
+}
+
+func bootMachine(cfg Config, name string) (*machine, error) {
+	m := &machine{cfg: cfg}
+	hw, err := m.bootKernel(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("boot: %w", err)
 	}
 	m.hw = hw
-	m.commit = mm.NewCommit(hw.Pages, p.Config.Overcommit)
-	comm := strings.TrimSuffix(path.Base(p.Name), ".c")
+	m.commit = mm.NewCommit(hw.Pages, cfg.Overcommit)
+	comm := strings.TrimSuffix(path.Base(name), ".c")
 	if len(comm) > 15 { // TASK_COMM_LEN 16
 		comm = comm[:15]
 	}
@@ -146,7 +196,7 @@ func boot(p *Program, stepping bool) (*machine, error) {
 		return nil, fmt.Errorf("boot: %w", err)
 	}
 	stdout := libc.Pipe
-	if p.Config.Stdout == "tty" {
+	if cfg.Stdout == "tty" {
 		stdout = libc.TTY
 	}
 	m.proc = libc.NewProcess(m.as, libc.ProcessConfig{
@@ -155,7 +205,7 @@ func boot(p *Program, stepping bool) (*machine, error) {
 		ErrnoAddr: errnoAddr,
 		FileAddrs: [3]uint64{fileStdin, fileStdout, fileStderr},
 		Recorder:  m,
-		Sanitize:  p.Config.Sanitize == "abort",
+		Sanitize:  cfg.Sanitize == "abort",
 	})
 	m.proc.Line = func() int {
 		if m.thread == nil {
@@ -164,21 +214,9 @@ func boot(p *Program, stepping bool) (*machine, error) {
 		return m.thread.Pos().Line
 	}
 	m.proc.ProcFS = m.procFS
-
-	included := map[string]bool{}
-	prog, errs := interp.Compile(p.Name, p.Source, p.compileOptions(m.proc.Builtins(), included))
-	if prog == nil {
-		return nil, fmt.Errorf("the program compiled once and not the second time: %v", errs)
-	}
-	m.prog = prog
-	if err := m.load(p, included["oracle.h"]); err != nil {
-		return nil, err
-	}
-	opts := interp.RunOptions{MaxSteps: p.Config.MaxSteps}
-	if stepping {
-		opts.OnStep = m.onStep
-	}
-	m.thread = prog.NewThread(m.proc.User, stackPointer, opts)
+	m.k.SetCurrent(kernel.Task{PID: pid, Comm: comm})
+	m.k.AttachUser(m.as)
+	m.k.Committed = func() uint64 { return m.commit.Committed }
 	return m, nil
 }
 
@@ -254,13 +292,10 @@ func (m *machine) load(p *Program, oracle bool) error {
 	return m.as.Mprotect(rodata, rodataSize, mm.PROT_READ)
 }
 
-// procFS serves the machine-wide /proc files the user process can open.
+// procFS serves the machine-wide /proc files the user process can open:
+// the kernel's (meminfo, buddyinfo, slabinfo, vmallocinfo, modules' own).
 func (m *machine) procFS(path string) (string, bool) {
-	switch path {
-	case "/proc/buddyinfo":
-		return m.hw.Pages.BuddyInfo(), true
-	}
-	return "", false
+	return m.k.ReadProc(path)
 }
 
 // onStep is the interpreter's step hook while a session steps: it counts
@@ -269,7 +304,7 @@ func (m *machine) procFS(path string) (string, bool) {
 func (m *machine) onStep(t *interp.Thread) {
 	m.started++
 	tg := m.co.target
-	if tg.step != 0 && m.started > tg.step {
+	if m.started > tg.step {
 		m.co.pause()
 		return
 	}

@@ -53,7 +53,7 @@ func (s *Session) Run() *Result {
 	if s.m.result != nil {
 		return s.m.result
 	}
-	s.advance(stepTarget{})
+	s.advance(stepTarget{step: never})
 	return s.m.result
 }
 
@@ -108,7 +108,7 @@ func (s *Session) RunToLine(line int) bool {
 	if s.m.result != nil {
 		return true
 	}
-	return s.advance(stepTarget{line: line, from: s.m.started})
+	return s.advance(stepTarget{step: never, line: line, from: s.m.started})
 }
 
 // advance resumes the paused program until the target; reports the end.
@@ -199,7 +199,16 @@ func (m *machine) runMain() {
 			m.finish(res)
 		}
 	}()
-	ir := m.runGuarded(func() interp.Result { return m.thread.Run("main") }, res)
+	var ir *interp.Result
+	if m.module != nil {
+		ir = m.runGuardedModule(res)
+	} else {
+		ir = m.runGuarded(func() interp.Result {
+			m.running = true
+			defer func() { m.running = false }()
+			return m.thread.Run("main")
+		}, res)
+	}
 	if ir != nil {
 		res.Steps = ir.Steps
 		res.Line = ir.Pos.Line
@@ -253,6 +262,10 @@ func (m *machine) runGuarded(f func() interp.Result, res *Result) (ir *interp.Re
 		case *libc.NotModelled:
 			res.ExitStatus = 1
 			res.Reports = append(res.Reports, fmt.Sprintf("mmplay: line %d: %s — mmplay does not model this, so it stopped the program", line, e.Reason))
+		case *stepEnd:
+			r := e.r
+			ir = &r
+			return
 		case *libc.SanitizerStop:
 			// like ASan: the report on stderr, exit status 1
 			m.proc.Stderr = append(m.proc.Stderr, []byte(e.Report+"\n")...)
@@ -263,6 +276,24 @@ func (m *machine) runGuarded(f func() interp.Result, res *Result) (ir *interp.Re
 	}()
 	r := f()
 	return &r
+}
+
+// runGuardedModule runs a module snippet under runGuarded.
+func (m *machine) runGuardedModule(res *Result) *interp.Result {
+	var out *interp.Result
+	ir := m.runGuarded(func() interp.Result {
+		out = m.runModule(res)
+		return *out
+	}, res)
+	if ir == nil {
+		return nil
+	}
+	if ir.StepLimit || ir.Stopped {
+		return ir
+	}
+	// a module-only snippet: insmod's status, and nothing to flush
+	m.proc.MarkExited()
+	return ir
 }
 
 // finish fills in what every result carries.
@@ -279,6 +310,10 @@ func (m *machine) finish(res *Result) {
 	}
 	res.Stdout = m.proc.Stdout
 	res.Stderr = m.proc.Stderr
+	res.KernelLog = m.k.Dmesg()
+	for _, r := range m.k.Reports() {
+		res.Reports = append(res.Reports, "mmplay: "+r.Title+"\n    "+r.Explanation)
+	}
 	res.Reports = append(append([]string{}, m.proc.Reports...), res.Reports...)
 	if res.Signal == nil && res.Internal == nil {
 		if leaks := m.proc.LeakReport(); leaks != "" {

@@ -152,6 +152,9 @@ func absInt(v int) int {
 	return v
 }
 
+// SetErrno stores errno (an int in libc's TLS block).
+func (p *Process) SetErrno(e int) { p.setErrno(e) }
+
 // setErrno stores errno (an int in libc's TLS block).
 func (p *Process) setErrno(e int) {
 	if p.ErrnoAddr != 0 {

@@ -160,6 +160,10 @@ func (p *Process) Exit(status int) {
 	panic(&arch.Exit{Status: status & 0xff})
 }
 
+// MarkExited records that the process has ended without exit(3) work
+// to do (insmod for a module-only snippet).
+func (p *Process) MarkExited() { p.exited = true }
+
 // Exited reports whether the program called exit(3) or _exit(2) (so the
 // return from main must not flush stdio again).
 func (p *Process) Exited() bool { return p.exited }

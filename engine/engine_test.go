@@ -1,0 +1,224 @@
+package engine
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func compile(t *testing.T, name, src string, settings string) *Program {
+	t.Helper()
+	cfg := DefaultConfig()
+	if err := cfg.Apply(settings); err != nil {
+		t.Fatal(err)
+	}
+	p, diags := Compile(name, []byte(src), cfg)
+	if p == nil {
+		t.Fatalf("compile: %v", diags)
+	}
+	return p
+}
+
+const userSnippet = `#include <stdio.h>
+#include <stdlib.h>
+int main(void)
+{
+    char *p = malloc(100);
+    char *q = malloc(200);
+    free(p);
+    p = malloc(100);
+    printf("%d\n", p != 0);
+    free(p);
+    free(q);
+    return 0;
+}
+`
+
+func TestRunUserProgram(t *testing.T) {
+	s := NewSession(compile(t, "u.c", userSnippet, ""))
+	defer s.Close()
+	r := s.Run()
+	if string(r.Stdout) != "1\n" || r.ExitStatus != 0 || r.Internal != nil {
+		t.Fatalf("result %+v", r)
+	}
+	if len(s.Events()) == 0 {
+		t.Fatal("no events recorded")
+	}
+}
+
+// Stepping forward and back lands on the same state as a straight run to
+// that step: the engine is deterministic.
+func TestStepBackIsDeterministic(t *testing.T) {
+	p := compile(t, "u.c", userSnippet, "")
+	a := NewSession(p)
+	defer a.Close()
+	for i := 0; i < 4; i++ {
+		if a.Step() {
+			t.Fatal("ended early")
+		}
+	}
+	line4 := a.Line()
+	snap4, _ := json.Marshal(a.Snapshot())
+	a.Step()
+	a.Step()
+	if a.StepBack() || a.StepBack() {
+		t.Fatal("step back ended the program")
+	}
+	if a.Steps() != 4 || a.Line() != line4 {
+		t.Fatalf("after two steps back: step %d line %d, want 4 and %d", a.Steps(), a.Line(), line4)
+	}
+	back4, _ := json.Marshal(a.Snapshot())
+	if string(back4) != string(snap4) {
+		t.Fatal("the snapshot after stepping back differs from the one at that step")
+	}
+	b := NewSession(p)
+	defer b.Close()
+	b.StepTo(4)
+	direct4, _ := json.Marshal(b.Snapshot())
+	if string(direct4) != string(snap4) {
+		t.Fatal("stepping to 4 directly differs from stepping 4 times")
+	}
+	r := a.Run()
+	if string(r.Stdout) != "1\n" {
+		t.Fatalf("run after stepping: %q", r.Stdout)
+	}
+}
+
+func TestRunToLine(t *testing.T) {
+	s := NewSession(compile(t, "u.c", userSnippet, ""))
+	defer s.Close()
+	if s.RunToLine(9) {
+		t.Fatal("ended before line 9")
+	}
+	if s.Line() != 9 {
+		t.Fatalf("paused at line %d, want 9", s.Line())
+	}
+	if got := s.Snapshot().Stdout; got != "" {
+		t.Fatalf("printf ran before its line: %q", got)
+	}
+}
+
+func TestTraceJSONIsDeterministic(t *testing.T) {
+	p := compile(t, "u.c", userSnippet, "")
+	var out [2]string
+	for i := range out {
+		s := NewSession(p)
+		s.Run()
+		b, err := json.Marshal(s.Trace())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = string(b)
+		s.Close()
+	}
+	if out[0] != out[1] {
+		t.Fatal("two runs of the same snippet gave different traces")
+	}
+}
+
+func TestEndlessLoopStopsAtStepLimit(t *testing.T) {
+	s := NewSession(compile(t, "loop.c", "int main(void) { for (;;) ; return 0; }\n", "max-steps=10000"))
+	defer s.Close()
+	r := s.Run()
+	if !r.StepLimit || r.ExitStatus != StatusStepLimit {
+		t.Fatalf("result %+v", r)
+	}
+	if len(r.Reports) == 0 || !strings.Contains(r.Reports[0], "step limit") {
+		t.Fatalf("reports %q", r.Reports)
+	}
+}
+
+func TestNullWriteIsSIGSEGV(t *testing.T) {
+	s := NewSession(compile(t, "null.c", "int main(void) { int *p = 0;\n *p = 1;\n return 0; }\n", ""))
+	defer s.Close()
+	r := s.Run()
+	if r.Signal == nil || r.ExitStatus != 139 || r.Line != 2 {
+		t.Fatalf("result %+v", r)
+	}
+	if !strings.Contains(r.Reports[0], "NULL pointer dereference") {
+		t.Fatalf("explanation %q", r.Reports[0])
+	}
+}
+
+func TestHeapOverflowIsReportedAndGlibcAborts(t *testing.T) {
+	src := `#include <stdlib.h>
+#include <string.h>
+int main(void)
+{
+    char *a = malloc(24);
+    char *b = malloc(24);
+    memset(a, 'x', 40);
+    free(b);
+    free(a);
+    return 0;
+}
+`
+	s := NewSession(compile(t, "ovf.c", src, ""))
+	defer s.Close()
+	r := s.Run()
+	if len(r.Reports) == 0 || !strings.Contains(r.Reports[0], "heap-buffer-overflow") || !strings.Contains(r.Reports[0], "line 7") {
+		t.Fatalf("want a heap-buffer-overflow report on line 7, got %q", r.Reports)
+	}
+}
+
+const moduleSnippet = `#include <linux/module.h>
+#include <linux/slab.h>
+static char *buf;
+static int __init m_init(void)
+{
+    buf = kmalloc(100, GFP_KERNEL);
+    pr_info("ksize %zu\n", ksize(buf));
+    return 0;
+}
+static void __exit m_exit(void)
+{
+    kfree(buf);
+    pr_info("bye\n");
+}
+module_init(m_init);
+module_exit(m_exit);
+MODULE_LICENSE("GPL");
+`
+
+func TestModuleInitAndExit(t *testing.T) {
+	s := NewSession(compile(t, "mod.c", moduleSnippet, ""))
+	defer s.Close()
+	r := s.Run()
+	if r.ExitStatus != 0 || r.Internal != nil {
+		t.Fatalf("result %+v", r)
+	}
+	log := strings.Join(r.KernelLog, "\n")
+	if !strings.Contains(log, "ksize 128") || !strings.Contains(log, "bye") {
+		t.Fatalf("kernel log:\n%s", log)
+	}
+}
+
+func TestModuleInitFailureIsStatus1(t *testing.T) {
+	src := strings.Replace(moduleSnippet, "return 0;", "return -12;", 1)
+	s := NewSession(compile(t, "mod.c", src, ""))
+	defer s.Close()
+	if r := s.Run(); r.ExitStatus != 1 {
+		t.Fatalf("exit status %d, want 1", r.ExitStatus)
+	}
+}
+
+func TestCompileErrors(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"int main(void) { return x; }\n", "x"},
+		{"int main(void) { char *p = kmalloc(10, 0); return 0; }\n", "kmalloc is a kernel function"},
+		{"int f(void) { return 1; }\n", "neither a main function nor module_init"},
+	} {
+		p, diags := Compile("bad.c", []byte(tc.src), DefaultConfig())
+		if p != nil || len(diags) == 0 {
+			t.Errorf("%q compiled", tc.src)
+			continue
+		}
+		var all []string
+		for _, d := range diags {
+			all = append(all, d.Error())
+		}
+		if !strings.Contains(strings.Join(all, "\n"), tc.want) {
+			t.Errorf("%q: diagnostics %q, want %q", tc.src, all, tc.want)
+		}
+	}
+}
