@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -220,5 +221,26 @@ func TestCompileErrors(t *testing.T) {
 		if !strings.Contains(strings.Join(all, "\n"), tc.want) {
 			t.Errorf("%q: diagnostics %q, want %q", tc.src, all, tc.want)
 		}
+	}
+}
+
+// A module and a user program in one snippet: insmod, main talks to the
+// module's character device through open/read/write, rmmod.
+func TestModuleAndMainCharDevice(t *testing.T) {
+	src, err := os.ReadFile("testdata/mini-scull.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSession(compile(t, "mini-scull.c", string(src), ""))
+	defer s.Close()
+	r := s.Run()
+	if r.ExitStatus != 0 || r.Internal != nil {
+		t.Fatalf("result %+v", r)
+	}
+	if got := string(r.Stdout); got != "read 12 bytes: hello, scull\nbad pointer: 0\n" {
+		t.Fatalf("stdout %q", got)
+	}
+	if log := strings.Join(r.KernelLog, "\n"); !strings.Contains(log, "mini: major 254") {
+		t.Fatalf("kernel log:\n%s", log)
 	}
 }

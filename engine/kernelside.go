@@ -57,7 +57,7 @@ func (m *machine) builtins() map[string]interp.Builtin {
 	}
 	open, read, write, closef := b["open"], b["read"], b["write"], b["close"]
 	b["open"] = func(c *interp.Call) uint64 {
-		path := string(libc.ReadCString(m.as, c.Args[0], 4096, nil))
+		path := string(libc.ReadCString(m.proc.View, c.Args[0], 4096, nil))
 		if !m.k.IsDevice(path) {
 			return open(c)
 		}
@@ -160,8 +160,7 @@ func (s splitMem) WriteBytes(addr uint64, buf []byte) {
 // module_alloc, and writes its initial bytes.
 func (m *machine) loadModule(p *Program) error {
 	prog := m.prog
-	name := moduleName(p.Name)
-	m.module = m.k.LoadModule(name)
+	m.module = m.k.LoadModule(moduleName(p.Name))
 	pages := func(n uint64) uint64 {
 		if n == 0 {
 			return arch.PageSize
@@ -172,7 +171,7 @@ func (m *machine) loadModule(p *Program) error {
 	total := textSize + rodataSize + dataSize + arch.PageAlignUp(prog.BssSize)
 	base, err := m.k.AllocModuleMemory(m.module, total)
 	if err != nil {
-		return fmt.Errorf("loading module %s: %v", name, err)
+		return fmt.Errorf("loading module %s: %v", m.module.Name, err)
 	}
 	m.mem = splitMem{user: m.proc.User, k: m.k}
 	m.k.DataMem = m.mem
@@ -181,13 +180,25 @@ func (m *machine) loadModule(p *Program) error {
 	if err := prog.Load(m.mem, l); err != nil {
 		return err
 	}
-	if a, ok := prog.GlobalAddr(moduleInitVar); ok {
-		m.module.Init = m.mem.Load(a, 8)
-	}
-	if a, ok := prog.GlobalAddr(moduleExitVar); ok {
-		m.module.Exit = m.mem.Load(a, 8)
-	}
+	m.readModuleFuncs(m.mem)
 	return nil
+}
+
+// registerModule registers a module whose image the user program's
+// loader placed (a module and main in one snippet).
+func (m *machine) registerModule(p *Program, mem interp.Memory) {
+	m.module = m.k.LoadModule(moduleName(p.Name))
+	m.readModuleFuncs(mem)
+}
+
+// readModuleFuncs reads the module_init/module_exit function pointers.
+func (m *machine) readModuleFuncs(mem interp.Memory) {
+	if a, ok := m.prog.GlobalAddr(moduleInitVar); ok {
+		m.module.Init = mem.Load(a, 8)
+	}
+	if a, ok := m.prog.GlobalAddr(moduleExitVar); ok {
+		m.module.Exit = mem.Load(a, 8)
+	}
 }
 
 // moduleName is the module's name from the snippet's file name, as insmod

@@ -155,10 +155,22 @@ func boot(p *Program, stepping bool) (*machine, error) {
 	if stepping {
 		opts.OnStep = m.onStep
 	}
-	if isModule(prog) {
-		if prog.HasFunc("main") {
-			return nil, fmt.Errorf("a snippet with both main and module_init is not supported yet: put the module and the user program in separate snippets")
+	if isModule(prog) && prog.HasFunc("main") {
+		// A module and a user program in one snippet share one image,
+		// loaded as the user program's (so the program's strings and
+		// buffers are user memory, as copy_from_user expects); the
+		// module's own globals therefore live there too and its code
+		// reaches them through the split view — a simplification of two
+		// separate images, said in the UI. Module code called from the
+		// program's system calls runs on the same stack.
+		if err := m.load(p, included["oracle.h"]); err != nil {
+			return nil, err
 		}
+		m.mem = splitMem{user: m.proc.User, k: m.k}
+		m.k.DataMem = m.mem
+		m.registerModule(p, m.mem)
+		m.thread = prog.NewThread(m.mem, stackPointer, opts)
+	} else if isModule(prog) {
 		if err := m.loadModule(p); err != nil {
 			return nil, err
 		}
@@ -275,6 +287,19 @@ func (m *machine) load(p *Program, oracle bool) error {
 	if arch.PageAlignUp(bssEnd) > arch.MmapBase-(1<<30) {
 		return fmt.Errorf("the program's globals need %d bytes, more than the address space has room for", bssEnd-data)
 	}
+	if err := m.mapStartup(maps, oracle); err != nil {
+		return err
+	}
+	if err := prog.Load(m.as, interp.Layout{TextBase: text, RodataBase: rodata, DataBase: data, BssBase: bss}); err != nil {
+		return err
+	}
+	return m.as.Mprotect(rodata, rodataSize, mm.PROT_READ)
+}
+
+// mapStartup maps the image mappings given, then what ld.so and exec leave
+// beside them: libc, ld.so, [vvar], [vdso] (and the oracle's plugged
+// hole) and the stack.
+func (m *machine) mapStartup(maps []mm.Mapping, oracle bool) error {
 	maps = append(maps, libcMappings...)
 	if oracle {
 		maps = append(maps, mm.Mapping{Start: ldsoCacheHole, End: ldsoCacheHoleEnd, Prot: mm.PROT_NONE})
@@ -286,10 +311,7 @@ func (m *machine) load(p *Program, oracle bool) error {
 			return fmt.Errorf("loading the program: mapping 0x%x-0x%x: %w", mp.Start, mp.End, err)
 		}
 	}
-	if err := prog.Load(m.as, interp.Layout{TextBase: text, RodataBase: rodata, DataBase: data, BssBase: bss}); err != nil {
-		return err
-	}
-	return m.as.Mprotect(rodata, rodataSize, mm.PROT_READ)
+	return nil
 }
 
 // procFS serves the machine-wide /proc files the user process can open:

@@ -200,8 +200,10 @@ func (m *machine) runMain() {
 		}
 	}()
 	var ir *interp.Result
-	if m.module != nil {
+	if m.module != nil && !m.prog.HasFunc("main") {
 		ir = m.runGuardedModule(res)
+	} else if m.module != nil {
+		ir = m.runGuardedModuleAndMain(res)
 	} else {
 		ir = m.runGuarded(func() interp.Result {
 			m.running = true
@@ -293,6 +295,35 @@ func (m *machine) runGuardedModule(res *Result) *interp.Result {
 	}
 	// a module-only snippet: insmod's status, and nothing to flush
 	m.proc.MarkExited()
+	return ir
+}
+
+// runGuardedModuleAndMain runs a snippet with a module and a user
+// program: insmod (init), then main, then rmmod (exit) — SPEC §5.
+func (m *machine) runGuardedModuleAndMain(res *Result) *interp.Result {
+	var initFailed bool
+	ir := m.runGuarded(func() interp.Result {
+		if ret := m.k.RunInit(m.module); int32(ret) < 0 {
+			initFailed = true
+			res.Reports = append(res.Reports, fmt.Sprintf("mmplay: insmod: the module's init returned %d, so it was not loaded and main did not run", int32(ret)))
+			return interp.Result{Status: 1, Steps: m.thread.Steps(), Pos: m.thread.Pos()}
+		}
+		m.running = true
+		defer func() { m.running = false }()
+		return m.thread.Run("main")
+	}, res)
+	if ir == nil || initFailed || ir.Signal != nil || ir.StepLimit || ir.Stopped {
+		return ir
+	}
+	// main returned or exited: flush its stdio, then unload the module
+	if !m.proc.Exited() {
+		m.runGuarded(func() interp.Result { m.proc.Stdio.Exit(); return interp.Result{} }, res)
+		m.proc.MarkExited()
+	}
+	m.runGuarded(func() interp.Result {
+		m.k.UnloadModule(m.module)
+		return interp.Result{}
+	}, res)
 	return ir
 }
 

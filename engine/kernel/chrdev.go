@@ -344,7 +344,7 @@ func (k *Kernel) CopyToUser(to, from, n uint64) uint64 {
 	buf := make([]byte, min(n, uaccessChunk))
 	for done := uint64(0); done < n; {
 		c := min(n-done, uaccessChunk)
-		k.ReadBytes(from+done, buf[:c])
+		k.dataMem().ReadBytes(from+done, buf[:c]) // the kernel buffer may be a module's local (see DataMem)
 		if left := k.user.CopyOut(to+done, buf[:c]); left != 0 {
 			return n - done - c + uint64(left)
 		}
@@ -369,7 +369,7 @@ func (k *Kernel) CopyFromUser(to, from, n uint64) uint64 {
 	for done := uint64(0); done < n; {
 		c := min(n-done, uaccessChunk)
 		left := uint64(k.user.CopyIn(from+done, buf[:c])) // zero-fills its own tail
-		k.WriteBytes(to+done, buf[:c])
+		k.dataMem().WriteBytes(to+done, buf[:c])
 		if left != 0 {
 			rest := n - done - c
 			k.zeroKernel(to+done+c, rest)

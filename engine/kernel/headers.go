@@ -29,18 +29,33 @@ typedef signed char s8;
 typedef short s16;
 typedef int s32;
 typedef long long s64;
+#ifndef __mmplay_size_t_defined
+#define __mmplay_size_t_defined
 typedef unsigned long size_t;
+#endif
+#ifndef __mmplay_ssize_t_defined
+#define __mmplay_ssize_t_defined
 typedef long ssize_t;
+#endif
 typedef long long loff_t;
+#ifndef __mmplay_off_t_defined
+#define __mmplay_off_t_defined
 typedef long off_t;
+#endif
+#ifndef __mmplay_uintptr_t_defined
+#define __mmplay_uintptr_t_defined
 typedef unsigned long uintptr_t;
+#endif
 typedef unsigned int gfp_t;
 typedef unsigned int dev_t;
 typedef unsigned short umode_t;
 typedef unsigned int fmode_t;
 typedef unsigned long long phys_addr_t;
 typedef unsigned long long resource_size_t;
+#ifndef __mmplay_bool_defined
+#define __mmplay_bool_defined
 typedef _Bool bool;
+#endif
 #define true 1
 #define false 0
 #define __user

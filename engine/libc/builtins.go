@@ -332,7 +332,7 @@ func (p *Process) formatResult(n int, err error) uint64 {
 // sprintf formats into the program's buffer at dst, at most size bytes
 // including the terminating NUL (size ^0 = unbounded, sprintf).
 func (p *Process) sprintf(dst, size, fmtAddr uint64, args []uint64) uint64 {
-	format := ReadCString(p.AS, fmtAddr, -1, nil)
+	format := ReadCString(p.View, fmtAddr, -1, nil)
 	out, err := p.Stdio.Printer.Format(nil, format, args)
 	if err != nil {
 		return p.formatResult(0, err)
@@ -365,7 +365,7 @@ func (p *Process) bPerror(c *interp.Call) uint64 {
 	e := int(int32(p.AS.Load(p.ErrnoAddr, 4)))
 	var msg []byte
 	if c.Args[0] != 0 {
-		s := ReadCString(p.AS, c.Args[0], -1, nil)
+		s := ReadCString(p.View, c.Args[0], -1, nil)
 		if len(s) > 0 {
 			msg = append(append(msg, s...), ": "...)
 		}
@@ -413,7 +413,7 @@ func StrError(e int) string {
 
 // strtol parses like strtol(3) for base 0 and 2…36; endp receives the end.
 func (p *Process) strtol(s, endp uint64, base int) int64 {
-	str := ReadCString(p.AS, s, 4096, nil)
+	str := ReadCString(p.View, s, 4096, nil)
 	i := 0
 	for i < len(str) && (str[i] == ' ' || (str[i] >= '\t' && str[i] <= '\r')) {
 		i++

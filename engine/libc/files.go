@@ -44,7 +44,7 @@ func (p *Process) ProcFile(path string) (string, bool) {
 }
 
 func (p *Process) bOpen(c *interp.Call) uint64 {
-	path := string(ReadCString(p.User, c.Args[0], 4096, nil))
+	path := string(ReadCString(p.View, c.Args[0], 4096, nil))
 	flags := int(int32(c.Args[1]))
 	text, ok := p.ProcFile(path)
 	if !ok {

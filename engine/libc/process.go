@@ -28,6 +28,12 @@ type Process struct {
 	// directly, as the real ones are not instrumented.
 	User *UserMemory
 
+	// View is the memory through which libc reads strings the program
+	// passes (formats, paths): the address space, or a wider view when
+	// the snippet's image lives elsewhere (a module and main in one
+	// snippet; see package engine).
+	View Memory
+
 	// Stdout and Stderr hold the bytes written to fds 1 and 2.
 	Stdout, Stderr []byte
 	// MaxOutput caps each of Stdout and Stderr; a program that writes
@@ -103,6 +109,7 @@ func NewProcess(as *mm.AddressSpace, cfg ProcessConfig) *Process {
 		p.Malloc.SetRecorder(cfg.Recorder)
 	}
 	p.User = &UserMemory{as: as, shadow: p.Shadow, proc: p}
+	p.View = as
 	p.Str = NewStr(p.User)
 	p.Stdio = NewStdio(Env{
 		Mem:   as,
