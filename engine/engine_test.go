@@ -244,3 +244,23 @@ func TestModuleAndMainCharDevice(t *testing.T) {
 		t.Fatalf("kernel log:\n%s", log)
 	}
 }
+
+func TestBulkWorkLimit(t *testing.T) {
+	src := `#include <stdlib.h>
+#include <string.h>
+int main(void)
+{
+    char *p = malloc(1 << 20);
+    long i;
+    for (i = 0; i < 100000; i++)
+        memset(p, (int)i, 1 << 20);
+    return 0;
+}
+`
+	s := NewSession(compile(t, "bulk.c", src, ""))
+	defer s.Close()
+	r := s.Run()
+	if !r.StepLimit || r.ExitStatus != StatusStepLimit || !strings.Contains(strings.Join(r.Reports, "\n"), "work limit") {
+		t.Fatalf("result %+v", r)
+	}
+}

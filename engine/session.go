@@ -261,6 +261,9 @@ func (m *machine) runGuarded(f func() interp.Result, res *Result) (ir *interp.Re
 			res.StepLimit = false
 			res.ExitStatus = 1
 			res.Reports = append(res.Reports, fmt.Sprintf("mmplay: %v (line %d)", e, line))
+		case *libc.TouchLimit:
+			res.StepLimit = true
+			res.Reports = append(res.Reports, fmt.Sprintf("mmplay: %v (line %d)", e, line))
 		case *libc.NotModelled:
 			res.ExitStatus = 1
 			res.Reports = append(res.Reports, fmt.Sprintf("mmplay: line %d: %s — mmplay does not model this, so it stopped the program", line, e.Reason))

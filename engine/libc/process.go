@@ -63,6 +63,7 @@ type Process struct {
 	rec       arch.Recorder
 	stdoutBuf uint64 // the stdout buffer's chunk (not a leak)
 	exited    bool
+	touched   uint64 // bytes of bulk work so far (MaxBytesTouched)
 }
 
 // openFile is a file opened with open(2): the simulator serves /proc files
@@ -289,6 +290,7 @@ func (u *UserMemory) Store(addr uint64, size int, v uint64) {
 }
 
 func (u *UserMemory) ReadBytes(addr uint64, buf []byte) {
+	u.proc.touch(len(buf))
 	if len(buf) > 0 {
 		u.check(addr, len(buf), false)
 	}
@@ -296,10 +298,33 @@ func (u *UserMemory) ReadBytes(addr uint64, buf []byte) {
 }
 
 func (u *UserMemory) WriteBytes(addr uint64, buf []byte) {
+	u.proc.touch(len(buf))
 	if len(buf) > 0 {
 		u.check(addr, len(buf), true)
 	}
 	u.as.WriteBytes(addr, buf)
+}
+
+// MaxBytesTouched bounds the bytes the program's bulk operations (memset,
+// memcpy, string functions, struct copies through them) may move in one
+// run: a loop that copies megabytes per step would otherwise keep the page
+// busy for minutes within the step limit (SPEC §6: the engine keeps a
+// budget of simulated bytes touched).
+const MaxBytesTouched = 4 << 30
+
+// TouchLimit stops a program that moved more than MaxBytesTouched bytes.
+type TouchLimit struct{ Max uint64 }
+
+func (e *TouchLimit) Error() string {
+	return fmt.Sprintf("the program copied or cleared more than %d GiB of memory; mmplay stopped it (work limit)", e.Max>>30)
+}
+
+// touch counts n bytes of bulk work.
+func (p *Process) touch(n int) {
+	p.touched += uint64(n)
+	if p.touched > MaxBytesTouched {
+		panic(&TouchLimit{MaxBytesTouched})
+	}
 }
 
 // SanitizerStop ends a run at the first report when sanitize=abort.
