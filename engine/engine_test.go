@@ -264,3 +264,18 @@ int main(void)
 		t.Fatalf("result %+v", r)
 	}
 }
+
+func TestStopFromAnotherGoroutine(t *testing.T) {
+	s := NewSession(compile(t, "spin.c", "int main(void) { long i = 0; for (;;) i++; return 0; }\n", "max-steps=4000000000"))
+	defer s.Close()
+	s.StepTo(1) // boot, so Stop has a thread to stop
+	done := make(chan *Result)
+	go func() { done <- s.Run() }()
+	for s.Steps() < 1 {
+	}
+	s.Stop()
+	r := <-done
+	if !r.Stopped || r.ExitStatus != StatusStepLimit {
+		t.Fatalf("result %+v", r)
+	}
+}

@@ -35,6 +35,16 @@ func (s *Session) Close() {
 	s.m = nil
 }
 
+// Stop asks the running program to stop before its next statement. It is
+// the one Session method that may be called from another goroutine (the
+// UI's Stop button while Run or StepTo is in progress); the run then ends
+// with Result.Stopped.
+func (s *Session) Stop() {
+	if m := s.m; m != nil && m.thread != nil {
+		m.thread.Stop()
+	}
+}
+
 // Program returns the session's program.
 func (s *Session) Program() *Program { return s.prog }
 
