@@ -97,6 +97,12 @@ const (
 	fileStdin  = 0x7ffff7fa8aa0
 	fileStdout = 0x7ffff7fa9780
 	fileStderr = 0x7ffff7fa96a0
+	// glibc's FILE * variables (libio/stdio.c) right after _IO_2_1_stdout_,
+	// in libc.so.6's order stderr, stdout, stdin (file offsets 0x1d4840..,
+	// shifted by 0x20 as the FILE objects above); boot points them there.
+	varStderr = 0x7ffff7fa9860
+	varStdout = 0x7ffff7fa9868
+	varStdin  = 0x7ffff7fa9870
 )
 
 // libcMappings is the part of the address space the dynamic loader sets up
@@ -311,6 +317,9 @@ func (m *machine) mapStartup(maps []mm.Mapping, oracle bool) error {
 			return fmt.Errorf("loading the program: mapping 0x%x-0x%x: %w", mp.Start, mp.End, err)
 		}
 	}
+	m.as.Store(varStdin, 8, fileStdin) // rw-p and populated: cannot fault
+	m.as.Store(varStdout, 8, fileStdout)
+	m.as.Store(varStderr, 8, fileStderr)
 	return nil
 }
 
