@@ -46,6 +46,7 @@ func (p *Program) compileOptions(builtins map[string]interp.Builtin, included ma
 		Builtins:       builtins,
 		Hint:           libc.Hint,
 		MaxSourceBytes: MaxSourceBytes,
+		Externs:        map[string]uint64{"stdin": varStdin, "stdout": varStdout, "stderr": varStderr},
 	}
 }
 

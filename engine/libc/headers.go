@@ -253,9 +253,9 @@ typedef long ssize_t;
 #define __mmplay_FILE_defined
 typedef struct _IO_FILE FILE;
 #endif
-
-
-
+extern FILE *stdin;
+extern FILE *stdout;
+extern FILE *stderr;
 #define EOF (-1)
 #define BUFSIZ 8192
 #define _IOFBF 0

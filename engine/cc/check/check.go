@@ -17,6 +17,12 @@ type Config struct {
 	// Hint returns advice for an undeclared name ("kmalloc is a kernel
 	// function; user programs call malloc"), or "".
 	Hint func(name string) string
+	// IsExtern reports whether a variable declared extern and never
+	// defined is provided by the host (libc's stdout, say): references
+	// to it then use the address the host gives (Var.Extern). An extern
+	// variable that is never used needs nothing; a used one that is
+	// neither defined nor provided fails like a link would.
+	IsExtern func(name string) bool
 }
 
 // Limits of the checked program.
@@ -85,15 +91,18 @@ type checker struct {
 	sc     *scope
 
 	// the function being checked
-	fn        *Func
-	frameCur  int64
-	loops     int
-	switches  int
-	inSwitch  bool // directly inside a switch body's statement list
-	strs      map[string]*String
-	records   map[*syntax.StructType]*Type
-	enums     map[*syntax.EnumType]*Type
-	funcOrder []*Func // every declared file-scope function, in order
+	fn       *Func
+	frameCur int64
+	loops    int
+	switches int
+	// unevaluated > 0 inside the operand of sizeof: names there are
+	// not references a linker would see
+	unevaluated int
+	inSwitch    bool // directly inside a switch body's statement list
+	strs        map[string]*String
+	records     map[*syntax.StructType]*Type
+	enums       map[*syntax.EnumType]*Type
+	funcOrder   []*Func // every declared file-scope function, in order
 }
 
 // bail stops checking after too many errors.
@@ -708,9 +717,14 @@ func (c *checker) finish() {
 	}
 	for _, v := range p.Globals {
 		if !v.Defined {
-			if v.Init == nil {
-				c.file = v.File
-				c.errorf(v.Pos, "undefined reference to `%s' (declared extern, never defined)", v.Name)
+			// as a linker: only a referenced symbol must resolve
+			switch {
+			case !v.Used:
+			case c.conf.IsExtern != nil && c.conf.IsExtern(v.Name):
+				v.Extern = true
+			default:
+				c.file = v.usedFile
+				c.errorf(v.usedPos, "undefined reference to `%s' (declared extern, never defined)", v.Name)
 			}
 			continue
 		}

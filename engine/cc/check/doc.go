@@ -46,6 +46,13 @@
 // is an error (C99 removed implicit declarations), with the caller's
 // hint when it has one.
 //
+// Variables follow the same link-time rule: an extern declaration that
+// is never used (outside sizeof) needs nothing — stdio.h declares
+// stdin, stdout and stderr for every snippet — and a used one must be
+// defined in the snippet or provided by the host (Config.IsExtern; its
+// Var is then marked Extern and has no storage in the snippet's
+// sections), otherwise "undefined reference to `x'".
+//
 // # Errors
 //
 // Errors are syntax.Error values with the file (the snippet or a

@@ -177,7 +177,9 @@ func (c *checker) expr(e syntax.Expr) Expr {
 	case *syntax.Cast:
 		return c.cast(e)
 	case *syntax.SizeofExpr:
+		c.unevaluated++
 		x := c.expr(e.X)
+		c.unevaluated--
 		return c.sizeOf(x.Type(), e.SizeofPos)
 	case *syntax.SizeofType:
 		return c.sizeOf(c.resolveType(e.Type.Type), e.SizeofPos)
@@ -223,6 +225,9 @@ func (c *checker) ident(e *syntax.Ident) Expr {
 	}
 	switch ent.kind {
 	case entVar:
+		if v := ent.v; v.Global && !v.Used && c.unevaluated == 0 {
+			v.Used, v.usedPos, v.usedFile = true, e.NamePos, c.file
+		}
 		return &VarRef{node{ent.v.Type, e.NamePos}, ent.v}
 	case entFunc:
 		c.use(ent.f, e.NamePos)

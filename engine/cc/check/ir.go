@@ -57,6 +57,15 @@ type Var struct {
 	Init *Init
 	// Defined is false for an "extern" declaration never defined.
 	Defined bool
+	// Used is set when an evaluated expression names the variable
+	// (sizeof's operand does not count).
+	Used bool
+	// Extern is set for a variable that is used, never defined, and
+	// provided by the host (Config.IsExtern): it has no Section or
+	// Offset; the host gives its absolute address.
+	Extern   bool
+	usedPos  syntax.Pos
+	usedFile string
 }
 
 // String is a string literal's bytes in .rodata, NUL included.

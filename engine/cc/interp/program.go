@@ -22,6 +22,14 @@ type Options struct {
 	Hint func(name string) string
 	// MaxSourceBytes limits the snippet's size (0: DefaultMaxSourceBytes).
 	MaxSourceBytes int
+	// Externs are the variables the host provides (libc's stdin, stdout,
+	// stderr): name → absolute address of the object in simulated
+	// memory. A snippet that declares one extern and uses it without
+	// defining it reads and writes at that address, as a program linked
+	// against libc.so does through its GOT; the object is not part of the
+	// snippet's sections. An extern the snippet uses that is neither
+	// defined nor listed here is an "undefined reference".
+	Externs map[string]uint64
 }
 
 // DefaultMaxSourceBytes is the source size limit when Options leaves it 0.
@@ -100,6 +108,10 @@ func Compile(filename string, src []byte, opts Options) (prog *Program, diags []
 	conf := check.Config{
 		IsBuiltin: func(name string) bool { return opts.Builtins[name] != nil },
 		Hint:      opts.Hint,
+		IsExtern: func(name string) bool {
+			_, ok := opts.Externs[name]
+			return ok
+		},
 	}
 	cp, cerrs := check.Check(f, conf)
 	errs = append(errs, cerrs...)
@@ -197,6 +209,9 @@ func (p *Program) GlobalAddr(name string) (uint64, bool) {
 }
 
 func (p *Program) varAddr(v *check.Var) uint64 {
+	if v.Extern {
+		return p.opts.Externs[v.Name]
+	}
 	switch v.Section {
 	case check.Data:
 		return p.layout.DataBase + uint64(v.Offset)

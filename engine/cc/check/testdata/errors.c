@@ -155,3 +155,13 @@ struct s f(void); ### "returning a struct by value are not supported"
 ---
 struct e {};
 struct e x[] = {1}; ### "excess elements in initializer"
+---
+extern long never_used;
+int main(void) {
+	return sizeof never_used - 8;
+}
+---
+extern long nowhere;
+int main(void) {
+	return nowhere; ### "undefined reference to `nowhere' \(declared extern, never defined\)"
+}
