@@ -98,7 +98,8 @@ type checker struct {
 	// unevaluated > 0 inside the operand of sizeof: names there are
 	// not references a linker would see
 	unevaluated int
-	inSwitch    bool // directly inside a switch body's statement list
+	temps       []*Var // hidden slots of the function's struct-returning calls
+	inSwitch    bool   // directly inside a switch body's statement list
 	strs        map[string]*String
 	records     map[*syntax.StructType]*Type
 	enums       map[*syntax.EnumType]*Type
@@ -533,9 +534,6 @@ func (c *checker) typedef(d *syntax.Decl, t *Type) {
 }
 
 func (c *checker) declareFunc(d *syntax.Decl, t *Type) *Func {
-	if t.Sig.Result.Kind == Struct {
-		c.errorf(d.NamePos, "functions returning a struct by value are not supported in mmplay; return a pointer")
-	}
 	if d.Body != nil && t.Sig.Variadic {
 		c.errorf(d.NamePos, "variadic function definitions are not supported in mmplay")
 	}
@@ -573,11 +571,22 @@ func (c *checker) defineFunc(f *Func, d *syntax.Decl) {
 	}
 	c.fn = f
 	c.frameCur = 0
+	c.temps = c.temps[:0]
 	c.sc = newScope(c.global)
 	defer func() {
 		c.sc = c.global
 		c.fn = nil
 	}()
+	if res := sig.Result; res.Kind == Struct {
+		if !res.IsComplete() {
+			c.errorf(d.NamePos, "return type of '%s' is the incomplete type '%s'", f.Name, res)
+		} else if res.Size() > 16 {
+			// MEMORY class (psABI 3.2.3): the hidden pointer arrives in
+			// rdi and -O0 spills it like a first parameter
+			c.frameCur = 8
+			f.SretOffset = 8
+		}
+	}
 	ft := d.Type.(*syntax.FuncType)
 	for i, pt := range sig.Params {
 		name := sig.Names[i]
@@ -593,6 +602,15 @@ func (c *checker) defineFunc(f *Func, d *syntax.Decl) {
 		f.Params = append(f.Params, v)
 	}
 	f.Body = c.blockIn(d.Body, false)
+	// the hidden temporaries of struct-returning calls go below every
+	// named local, so they do not move them
+	for _, v := range c.temps {
+		c.frameCur = alignUp(c.frameCur+v.Type.Size(), v.Type.Align())
+		v.Offset = c.frameCur
+	}
+	if c.frameCur > MaxObjectSize {
+		c.errorf(d.NamePos, "the locals of '%s' are too large", f.Name)
+	}
 	f.FrameSize = alignUp(c.frameCur, 16)
 	c.prog.Funcs = append(c.prog.Funcs, f)
 }
@@ -697,6 +715,10 @@ func (c *checker) finish() {
 		}
 		c.file = f.File
 		if c.conf.IsBuiltin != nil && c.conf.IsBuiltin(f.Name) {
+			if f.Type.Sig.Result.Kind == Struct {
+				c.errorf(f.usedPos, "'%s' returns a struct by value, which mmplay's builtins do not do", f.Name)
+				continue
+			}
 			f.Builtin = true
 			builtins = append(builtins, f)
 			continue

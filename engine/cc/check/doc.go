@@ -28,7 +28,9 @@
 //
 //   - Locals live in the frame below the saved rbp, each at the next
 //     offset aligned for its type, never reused; the frame is rounded up
-//     to 16 bytes as gcc -O0 keeps rsp 16-byte aligned at calls.
+//     to 16 bytes as gcc -O0 keeps rsp 16-byte aligned at calls. A
+//     call returning a struct gets a hidden slot (Call.Tmp) placed after
+//     every named local, so that the locals keep their offsets.
 //   - Globals and static locals go to .bss (no initializer), .data
 //     (initialized) or .rodata (const and initialized, as gcc does), each
 //     section laid out in declaration order with alignment; string

@@ -7,9 +7,11 @@ import (
 )
 
 func isLvalue(x Expr) bool {
-	switch x.(type) {
-	case *VarRef, *Deref, *Member, *StrRef, *Bad:
+	switch x := x.(type) {
+	case *VarRef, *Deref, *StrRef, *Bad:
 		return true
+	case *Member:
+		return isLvalue(x.X) // f().x is not an lvalue
 	}
 	return false
 }
@@ -339,7 +341,9 @@ func (c *checker) unary(e *syntax.Unary) Expr {
 			}
 			return x.Addr
 		case *VarRef, *Member, *StrRef:
-			return &AddrOf{node{PointerTo(x.Type()), e.OpPos}, x}
+			if isLvalue(x) {
+				return &AddrOf{node{PointerTo(x.Type()), e.OpPos}, x}
+			}
 		}
 		c.errorf(e.OpPos, "lvalue required as unary '&' operand")
 		return &Const{node{TVoidPtr, e.OpPos}, 0}
@@ -683,6 +687,15 @@ func (c *checker) call(e *syntax.Call) Expr {
 		name = "'" + f.Func.Name + "'"
 	}
 	call := &Call{node: node{sig.Result.Unqual(), e.Lparen}, Fn: fn, Direct: direct, NFixed: len(sig.Params)}
+	if res := sig.Result; res.Kind == Struct {
+		switch {
+		case !res.IsComplete():
+			c.errorf(e.Lparen, "calling %s with the incomplete return type '%s'", name, res)
+		case c.fn != nil && c.unevaluated == 0:
+			call.Tmp = &Var{Name: "<result of " + name + ">", Type: call.T, Pos: e.Lparen, File: c.file, Defined: true}
+			c.temps = append(c.temps, call.Tmp)
+		}
+	}
 	if !sig.NoProto {
 		if len(e.Args) < len(sig.Params) {
 			c.errorf(e.Lparen, "too few arguments to %s (expected %d, have %d)", name, len(sig.Params), len(e.Args))
@@ -731,10 +744,6 @@ func (c *checker) selector(e *syntax.Selector) Expr {
 		base = c.expr(e.X)
 		if base.Type().Kind != Struct {
 			c.errorf(e.NamePos, "request for member '%s' in something not a structure or union", e.Name)
-			return c.bad(e.NamePos)
-		}
-		if !isLvalue(base) {
-			c.errorf(e.NamePos, "member access on a struct value that is not in memory is not supported in mmplay")
 			return c.bad(e.NamePos)
 		}
 	}

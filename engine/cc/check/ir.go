@@ -91,6 +91,10 @@ type Func struct {
 	// Used is set when the function is called or its address taken.
 	Used    bool
 	usedPos syntax.Pos
+	// SretOffset, for a function returning a struct larger than 16
+	// bytes (psABI class MEMORY), is the slot below rbp where the hidden
+	// result pointer (rdi) is spilled; 0 otherwise.
+	SretOffset int64
 }
 
 // Sig returns the function's signature.
@@ -189,7 +193,9 @@ type (
 		node
 		Addr Expr
 	}
-	// Member is X.field as an lvalue, X an lvalue of struct type.
+	// Member is X.field: an lvalue when X is one; X may also be a struct
+	// rvalue (a call's result, a conditional), whose value is the
+	// address of its bytes.
 	Member struct {
 		node
 		X      Expr
@@ -274,13 +280,18 @@ type (
 	}
 	// Call calls Fn (a function pointer value) with Args converted to
 	// the parameters' types; variadic extras are promoted. Direct is the
-	// callee when the call names a function.
+	// callee when the call names a function. When T is a struct, Tmp is
+	// the hidden slot in the caller's frame that receives the result
+	// (gcc -O0: the address passed in rdi, or rax:rdx stored there for
+	// 16 bytes or less); the call's value is Tmp's address. Tmp is nil
+	// only outside function bodies, where calls are never run.
 	Call struct {
 		node
 		Fn     Expr
 		Direct *Func
 		Args   []Expr
 		NFixed int
+		Tmp    *Var
 	}
 )
 

@@ -37,6 +37,7 @@ type compiler struct {
 func compileFunc(p *Program, f *function) {
 	c := &compiler{p: p, fn: f}
 	f.frameSize = uint64(f.f.FrameSize)
+	f.sretOff = uint64(f.f.SretOffset)
 	f.params = f.params[:0]
 	for _, v := range f.f.Params {
 		f.params = append(f.params, param{off: uint64(v.Offset), size: int(v.Type.Size()), struct_: v.Type.Kind == check.Struct})
@@ -153,6 +154,11 @@ func (c *compiler) addr(lv check.Expr) evalFn {
 			return func(t *Thread) uint64 { return t.fp - d }
 		}
 		return func(t *Thread) uint64 { return base(t) + off }
+	}
+	if lv.Type().Kind == check.Struct {
+		// a struct rvalue (a call's result in its hidden slot, a
+		// conditional): its value is already the address of its bytes
+		return c.expr(lv)
 	}
 	panic("interp: address of a non-lvalue")
 }
@@ -583,6 +589,9 @@ func (c *compiler) call(x *check.Call) evalFn {
 		args[i] = c.expr(a)
 	}
 	n := len(args)
+	if x.T.Kind == check.Struct {
+		return c.structCall(x, args)
+	}
 	if x.Direct != nil {
 		f := c.p.byName[x.Direct.Name]
 		return func(t *Thread) uint64 {
@@ -618,5 +627,45 @@ func (c *compiler) call(x *check.Call) evalFn {
 			panic(badCall(addr))
 		}
 		return t.call(f, av)
+	}
+}
+
+// structCall compiles a call of a function returning a struct, the way
+// gcc -O0 does on x86-64: the caller passes the address of its hidden
+// slot (check.Call.Tmp, in its own frame), the callee's return copies
+// the value there, and the call's value is that address. (For 16 bytes
+// or less the real callee returns the bytes in rax:rdx and the caller
+// stores them into the slot; the memory afterwards is the same.)
+func (c *compiler) structCall(x *check.Call, args []evalFn) evalFn {
+	if x.Tmp == nil {
+		panic("interp: a struct-returning call without its hidden slot")
+	}
+	off := uint64(x.Tmp.Offset)
+	var direct *function
+	if x.Direct != nil {
+		direct = c.p.byName[x.Direct.Name]
+	}
+	var fnv evalFn
+	if direct == nil {
+		fnv = c.expr(x.Fn)
+	}
+	p := c.p
+	n := len(args)
+	return func(t *Thread) uint64 {
+		av := make([]uint64, n)
+		for i := n - 1; i >= 0; i-- {
+			av[i] = args[i](t)
+		}
+		f := direct
+		if f == nil {
+			addr := fnv(t)
+			if f = p.funcAt(addr); f == nil {
+				panic(badCall(addr))
+			}
+		}
+		tmp := t.fp - off
+		t.nextSret = tmp
+		t.call(f, av)
+		return tmp
 	}
 }

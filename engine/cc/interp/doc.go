@@ -36,6 +36,15 @@
 // where the stack limit is; a Go-side depth guard (MaxCallDepth) reports
 // the same SIGSEGV for recursion with frames too small to reach it.
 //
+// A function returning a struct gets, like rdi, the address of a
+// hidden slot in its caller's frame (check.Call.Tmp, placed below the
+// caller's named locals); its return statement copies the value there
+// and the call evaluates to that address, so f().x, s = f() and g(f())
+// read the slot. A result larger than 16 bytes (psABI class MEMORY) has
+// the pointer spilled at rbp-8 in the callee, as gcc -O0 spills rdi;
+// smaller ones come back in rax:rdx in reality, which leaves the same
+// bytes in the caller's slot.
+//
 // # Values
 //
 // Every scalar is a uint64 holding the value widened to 64 bits

@@ -140,6 +140,19 @@ func (c *compiler) stmt(s check.Stmt) stmtFn {
 			}
 		}
 		x := c.expr(s.X)
+		if rt := c.fn.f.Type.Sig.Result; rt.Kind == check.Struct {
+			// copy the value to the caller's slot; rax holds its address
+			n := uint64(rt.Size())
+			return func(t *Thread) ctrl {
+				t.step(pos)
+				src := x(t)
+				if t.sret != 0 { // 0: called with no slot (CallAddr, Run)
+					t.copyBytes(t.sret, src, n)
+				}
+				t.ret = t.sret
+				return ctrlReturn
+			}
+		}
 		return func(t *Thread) ctrl {
 			t.step(pos)
 			t.ret = x(t)

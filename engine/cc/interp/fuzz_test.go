@@ -47,7 +47,8 @@ func FuzzCompileRun(f *testing.F) {
 	f.Add([]byte("#include <stdio.h>\nint main(void) { int a[3] = {1,2}; printf(\"%d\\n\", a[1]); return a[2]; }"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		m := &machine{}
-		p, _ := Compile("fuzz.c", src, Options{Headers: testHeaders, Builtins: m.fuzzBuiltins(), MaxSourceBytes: 64 << 10})
+		p, _ := Compile("fuzz.c", src, Options{Headers: testHeaders, Builtins: m.fuzzBuiltins(), MaxSourceBytes: 64 << 10,
+			Externs: map[string]uint64{"hostvar": testHeap}})
 		if p == nil || !p.HasFunc("main") {
 			return
 		}

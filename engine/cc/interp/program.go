@@ -70,10 +70,13 @@ type function struct {
 	// compiled form
 	body      stmtFn
 	frameSize uint64
-	params    []param
-	result    *check.Type
-	nparams   int
-	variadic  bool
+	// sretOff is where the hidden result pointer is spilled below rbp
+	// (a struct result larger than 16 bytes), or 0.
+	sretOff  uint64
+	params   []param
+	result   *check.Type
+	nparams  int
+	variadic bool
 }
 
 type param struct {

@@ -60,14 +60,17 @@ type Thread struct {
 	stackTop uint64
 	sp, fp   uint64 // simulated rsp and rbp
 	ret      uint64 // return value of the function returning now
-	depth    int
-	steps    uint64
-	maxSteps uint64
-	onStep   func(*Thread)
-	stopReq  atomic.Bool
-	running  bool
-	scratch  []byte // struct copies
-	curSlot  int    // text slot of the running function (for return addresses)
+	// nextSret is the result address a struct-returning call passes to
+	// the callee (rdi); call takes it. sret is the running function's.
+	nextSret, sret uint64
+	depth          int
+	steps          uint64
+	maxSteps       uint64
+	onStep         func(*Thread)
+	stopReq        atomic.Bool
+	running        bool
+	scratch        []byte // struct copies
+	curSlot        int    // text slot of the running function (for return addresses)
 }
 
 // runEnd unwinds the interpreter at the step limit or on Stop.
@@ -151,7 +154,7 @@ func (t *Thread) Run(name string, args ...uint64) (res Result) {
 		return Result{Err: fmt.Errorf("interp: Run called during a run (use CallAddr)"), Steps: t.steps}
 	}
 	t.running = true
-	t.sp, t.fp, t.depth = t.stackTop, 0, 0
+	t.sp, t.fp, t.depth, t.sret, t.nextSret = t.stackTop, 0, 0, 0, 0
 	defer func() {
 		t.running = false
 		res.Steps, res.Pos = t.steps, t.pos
@@ -203,6 +206,8 @@ func badCall(addr uint64) *arch.Signal {
 // address, the callee pushes rbp, sets rbp = rsp, subtracts its locals
 // area and spills the parameters into it.
 func (t *Thread) call(f *function, args []uint64) uint64 {
+	sret := t.nextSret
+	t.nextSret = 0
 	if f.builtin != nil {
 		c := &Call{Name: f.name, Args: append([]uint64(nil), args...), Pos: t.pos, Thread: t}
 		return check.Normalize(f.result, f.builtin(c))
@@ -211,7 +216,7 @@ func (t *Thread) call(f *function, args []uint64) uint64 {
 		panic(&arch.Signal{Signo: arch.SIGSEGV, Code: arch.SEGV_MAPERR, Addr: t.sp,
 			Reason: fmt.Sprintf("stack overflow: more than %d nested calls", MaxCallDepth)})
 	}
-	savedSP, savedFP, savedPos := t.sp, t.fp, t.pos
+	savedSP, savedFP, savedPos, savedSret := t.sp, t.fp, t.pos, t.sret
 	mem := t.Mem
 	ret := uint64(0)
 	if t.depth > 0 {
@@ -223,7 +228,10 @@ func (t *Thread) call(f *function, args []uint64) uint64 {
 	mem.Store(sp, 8, t.fp) // push rbp
 	fp := sp
 	sp -= f.frameSize
-	t.sp, t.fp = sp, fp
+	t.sp, t.fp, t.sret = sp, fp, sret
+	if f.sretOff != 0 {
+		mem.Store(fp-f.sretOff, 8, sret)
+	}
 	for i, p := range f.params {
 		if i >= len(args) {
 			break
@@ -242,7 +250,7 @@ func (t *Thread) call(f *function, args []uint64) uint64 {
 	v := t.ret
 	t.curSlot = savedSlot
 	t.depth--
-	t.sp, t.fp = savedSP, savedFP
+	t.sp, t.fp, t.sret = savedSP, savedFP, savedSret
 	if t.depth > 0 {
 		t.pos = savedPos // the caller's statement goes on
 	}

@@ -151,7 +151,26 @@ int main(void) {
 struct s { int a : 3; }; ### "bit-fields are not supported"
 ---
 struct s { int a; };
-struct s f(void); ### "returning a struct by value are not supported"
+struct s f(void) { struct s r = {1}; return r; }
+int main(void) {
+	f().a = 2; ### "lvalue required as left operand of assignment"
+	int *p = &f().a; ### "lvalue required as unary '&' operand"
+	f().a++; ### "lvalue required as increment operand"
+	return f().a;
+}
+---
+struct later;
+struct later g(void);
+int main(void) {
+	g(); ### "calling 'g' with the incomplete return type 'struct later'"
+	return 0;
+}
+struct later { int a; };
+struct later g(void) { struct later r = {0}; return r; }
+---
+struct later;
+struct later g(void) { ### "return type of 'g' is the incomplete type 'struct later'"
+}
 ---
 struct e {};
 struct e x[] = {1}; ### "excess elements in initializer"
