@@ -4,12 +4,13 @@ import (
 	"fmt"
 
 	"mmplay/engine/buddy"
+	"mmplay/engine/phys"
 )
 
 // bootState holds what the boot left allocated after the buddy allocator
 // took over: the boot tasks' kernel stacks and the early kmalloc objects.
 type bootState struct {
-	stacks   []uint64 // kernel stacks (vmalloc addresses) of the boot tasks
+	stacks   []uint64 // kernel stacks of the boot tasks (vmalloc addresses; direct map on 2.0)
 	slabObjs []uint64 // early kmalloc objects
 }
 
@@ -53,9 +54,23 @@ func (k *Kernel) AttachSlab(s Slab) {
 // kernel stacks in vmalloc space (CONFIG_VMAP_STACK, 16 KiB each:
 // kernel/fork.c:alloc_thread_stack_node). The task whose code runs
 // (insmod, or the program) gets the last one.
+//
+// Linux 2.0 had no vmalloc'ed stacks: do_fork took the task's kernel stack
+// from the page allocator (kernel_stack_page = __get_free_page). mmplay
+// keeps x86-64's THREAD_SIZE, so on 2.0 the current task gets one order-2
+// block of the direct map (modelled: 2.0 on i386 used a single page), and
+// no other boot tasks are made.
 func (k *Kernel) AttachVmalloc(v Vmalloc) error {
 	k.vmalloc = v
-	if v == nil || k.cfg.Kernel == "2.0" {
+	if k.cfg.Kernel == "2.0" {
+		pfn, err := k.Pages.AllocPages(buddy.GFP_KERNEL, 2, phys.OwnerPages)
+		if err != nil {
+			return fmt.Errorf("kernel: no memory for the task's kernel stack: %v", err)
+		}
+		k.boot.stacks = append(k.boot.stacks, PfnToVirt(pfn))
+		return nil
+	}
+	if v == nil {
 		return nil
 	}
 	for i := 0; i < bootTasks; i++ {

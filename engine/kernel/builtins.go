@@ -308,6 +308,30 @@ func (k *Kernel) Builtins() map[string]interp.Builtin {
 			return 0
 		}
 		b["iounmap"] = func(c *interp.Call) uint64 { k.vmalloc.Iounmap(arg(c, 0)); return 0 }
+		// vmalloc_to_pfn and vmalloc_to_page walk the kernel page tables
+		// (mm/vmalloc.c): the RAM frame behind a vmalloc address, or 0 (a
+		// guard page, a hole, or an ioremapped device page, which has no
+		// struct page).
+		vmallocToPFN := func(addr uint64) (uint64, bool) {
+			if addr < VmallocStart || addr > VmallocEnd {
+				return 0, false
+			}
+			pa, ram, ok := k.vmalloc.Translate(addr)
+			if !ok || !ram {
+				return 0, false
+			}
+			return pa >> arch.PageShift, true
+		}
+		b["vmalloc_to_pfn"] = func(c *interp.Call) uint64 {
+			pfn, _ := vmallocToPFN(arg(c, 0))
+			return pfn
+		}
+		b["vmalloc_to_page"] = func(c *interp.Call) uint64 {
+			if pfn, ok := vmallocToPFN(arg(c, 0)); ok {
+				return PfnToPage(pfn)
+			}
+			return 0
+		}
 		b["vfree"] = func(c *interp.Call) uint64 {
 			p := arg(c, 0)
 			delete(k.vmallocs, p)

@@ -71,6 +71,23 @@ struct module;
 struct page;
 #endif
 `,
+	"linux/string.h": `#ifndef _LINUX_STRING_H
+#define _LINUX_STRING_H
+#include <linux/types.h>
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *dest, const void *src, size_t n);
+void *memmove(void *dest, const void *src, size_t n);
+int memcmp(const void *s1, const void *s2, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t maxlen);
+char *strcpy(char *dest, const char *src);
+char *strncpy(char *dest, const char *src, size_t n);
+char *strcat(char *dest, const char *src);
+int strcmp(const char *s1, const char *s2);
+int strncmp(const char *s1, const char *s2, size_t n);
+char *strchr(const char *s, int c);
+#endif
+`,
 	"linux/errno.h": `#ifndef _LINUX_ERRNO_H
 #define _LINUX_ERRNO_H
 #define EPERM 1
@@ -262,6 +279,8 @@ void *page_address(const struct page *page);
 unsigned long page_to_pfn(const struct page *page);
 struct page *pfn_to_page(unsigned long pfn);
 struct page *virt_to_page(const void *addr);
+struct page *vmalloc_to_page(const void *addr);
+unsigned long vmalloc_to_pfn(const void *addr);
 #endif
 `,
 	"linux/slab.h": `#ifndef _LINUX_SLAB_H
@@ -285,6 +304,8 @@ size_t ksize(const void *objp);
 void *vmalloc(unsigned long size);
 void *vzalloc(unsigned long size);
 void vfree(const void *addr);
+struct page *vmalloc_to_page(const void *addr);
+unsigned long vmalloc_to_pfn(const void *addr);
 #endif
 `,
 	"linux/spinlock.h": `#ifndef _LINUX_SPINLOCK_H

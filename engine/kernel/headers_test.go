@@ -139,6 +139,9 @@ func TestBuiltinsMatchHeaders(t *testing.T) {
 	proto := regexp.MustCompile(`(?m)^[a-z][^#\n]*?\*?\s*\**([a-z_][a-z0-9_]*)\((?:[^()]|\([^()]*\))*\);$`)
 	declared := map[string]bool{}
 	for _, n := range HeaderNames() {
+		if n == "linux/string.h" {
+			continue // package libc's string builtins, on the caller's memory
+		}
 		h, _ := Header(n)
 		for _, m := range proto.FindAllStringSubmatch(h, -1) {
 			if strings.HasPrefix(m[0], "typedef") {

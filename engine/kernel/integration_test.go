@@ -205,3 +205,56 @@ func BenchmarkGetFreePagesPair(b *testing.B) {
 		k.FreePagesAddr(p, 0, "bench")
 	}
 }
+
+func TestVmallocToPFN(t *testing.T) {
+	k, s, v := bootFull(t, 64<<20, true)
+	insmod(k)
+	vp := call(k, "vmalloc", 3*4096)
+	for i := uint64(0); i < 3; i++ {
+		pfn := call(k, "vmalloc_to_pfn", vp+i*4096+12)
+		pa, ram, ok := v.Translate(vp + i*4096)
+		if !ok || !ram || pfn != pa>>12 || pfn == 0 {
+			t.Errorf("page %d: vmalloc_to_pfn %#x, page tables %#x", i, pfn, pa>>12)
+		}
+		if page := call(k, "vmalloc_to_page", vp+i*4096); page != PfnToPage(pfn) {
+			t.Errorf("page %d: vmalloc_to_page %#x, want %#x", i, page, PfnToPage(pfn))
+		}
+	}
+	if pfn := call(k, "vmalloc_to_pfn", vp+3*4096); pfn != 0 {
+		t.Errorf("the guard page has pfn %#x", pfn)
+	}
+	io := call(k, "ioremap", 0xfed00000, 4096)
+	if pfn := call(k, "vmalloc_to_pfn", io); pfn != 0 {
+		t.Errorf("an ioremapped device page has pfn %#x (no struct page)", pfn)
+	}
+	if pfn := call(k, "vmalloc_to_pfn", PageOffset); pfn != 0 {
+		t.Errorf("a direct-map address has pfn %#x", pfn)
+	}
+	call(k, "iounmap", io)
+	call(k, "vfree", vp)
+	checkFull(t, k, s, v)
+}
+
+func TestKernel20TaskStack(t *testing.T) {
+	k := boot(t, 32<<20, "2.0", true)
+	v, err := vmalloc.New(vmalloc.Config{Pages: k.Pages})
+	if err != nil {
+		t.Fatal(err)
+	}
+	free := k.Pages.FreePagesTotal()
+	if err := k.UseVmalloc(v); err != nil {
+		t.Fatal(err)
+	}
+	st := k.KernelStacks()
+	if len(st) != 1 || st[0] < PageOffset || st[0] >= DirectMapEnd || st[0]%ThreadSize != 0 {
+		t.Fatalf("2.0 stacks %#x: want one 16 KiB block of the direct map", st)
+	}
+	if got := free - k.Pages.FreePagesTotal(); got != 4 {
+		t.Errorf("the stack took %d pages, want 4", got)
+	}
+	k.Store(st[0]+ThreadSize-8, 8, 0x1122334455667788)
+	if k.Load(st[0]+ThreadSize-8, 8) != 0x1122334455667788 {
+		t.Error("stack memory round trip")
+	}
+	check(t, k)
+}

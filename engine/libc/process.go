@@ -6,6 +6,7 @@ import (
 
 	"mmplay/engine/arch"
 	"mmplay/engine/asan"
+	"mmplay/engine/cc/interp"
 	"mmplay/engine/glibc"
 	"mmplay/engine/mm"
 )
@@ -20,6 +21,7 @@ type Process struct {
 	Malloc *glibc.Malloc
 	Stdio  *Stdio
 	Str    *Str // string functions over the checked user memory
+	kstr   *Str // string functions over another caller's memory (see str)
 	Shadow *asan.Shadow
 	PID    int
 
@@ -358,4 +360,23 @@ func containsReport(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// str returns the string functions over the memory of the code that
+// calls them: the checked user memory for the program, the thread's own
+// memory for a module's code (its kmalloc'ed buffers are kernel
+// addresses, which the user view refuses). The string functions of
+// linux/string.h are the same builtins as string.h's.
+func (p *Process) str(c *interp.Call) *Str {
+	if c == nil || c.Thread == nil || c.Thread.Mem == nil {
+		return p.Str
+	}
+	if u, ok := c.Thread.Mem.(*UserMemory); ok && u == p.User {
+		return p.Str
+	}
+	if p.kstr == nil {
+		p.kstr = NewStr(c.Thread.Mem)
+	}
+	p.kstr.Mem = c.Thread.Mem
+	return p.kstr
 }
