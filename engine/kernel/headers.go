@@ -152,6 +152,13 @@ int pr_cont(const char *fmt, ...);
 #define UINT_MAX 4294967295U
 #define LONG_MAX 9223372036854775807L
 #define ULONG_MAX 18446744073709551615UL
+/* include/linux/minmax.h without its type checks (no statement
+   expressions in the subset): each argument may be evaluated twice */
+#define min(x, y) ((x) < (y) ? (x) : (y))
+#define max(x, y) ((x) > (y) ? (x) : (y))
+#define min_t(type, x, y) ((type)(x) < (type)(y) ? (type)(x) : (type)(y))
+#define max_t(type, x, y) ((type)(x) > (type)(y) ? (type)(x) : (type)(y))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 int sprintf(char *buf, const char *fmt, ...);
 int snprintf(char *buf, size_t size, const char *fmt, ...);
 void might_sleep(void);
