@@ -1,0 +1,268 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The gallery's examples (ui/examples, SPEC §10) run through the CLI and
+// must show what they are there to show: each case lists the options it
+// runs with and the facts its output must (and must not) contain.
+
+type exampleRun struct {
+	opts   []string // CLI options before the file
+	status int
+	want   []string // regexps that must match stdout+stderr
+	absent []string // regexps that must not match
+}
+
+var exampleRuns = map[string][]exampleRun{
+	"01-malloc-free-trim.c": {{status: 0, want: []string{
+		`malloc a, b \(100 KiB each\) +heap = +332 KiB`,
+		`free a \(below b\) +heap = +332 KiB`,
+		`free b \(the top\): trimmed +heap = +132 KiB`,
+		`big \(200 KiB\) is mmapped`, `big again +is on the heap`,
+		`free big: kept \(threshold up\) +heap = +332 KiB`,
+		`no trim, no mmap: 1 MiB +heap = 1156 KiB`, `free it: all kept +heap = 1156 KiB`,
+	}}},
+	"02-demand-paging.c": {{status: 0, want: []string{
+		`malloc\(64 MiB\): faults \+1, rss \+1 pages`,
+		`read 16 pages: sum 0, faults \+16, rss \+1 pages`,
+		`write 16 pages: faults \+31, rss \+16 pages`,
+		`write the last byte: faults \+32, rss \+17 pages of 16384`,
+	}}},
+	"03-kmalloc-contexts.c": {
+		{opts: []string{"--dmesg", "--explain"}, want: []string{
+			`process context: GFP_KERNEL kmalloc\(256\) = ffff888`,
+			`irq 10: in_interrupt\(\)=0x10000, GFP_ATOMIC kmalloc\(256\) = ffff888`,
+			`BUG: sleeping function called from invalid context at include/linux/sched/mm.h:274`,
+			`in_atomic\(\): 1, irqs_disabled\(\): 0`,
+			`under a spinlock: GFP_KERNEL kmalloc\(64\) = ffff888`,
+			`GFP_DMA kmalloc\(1000\) = ffff888000[0-f]{6}, physical 0x[0-f]{1,6} \(below 16 MiB\)`,
+		}},
+		{opts: []string{"--dmesg", "--config", "debug=off"}, want: []string{
+			`under a spinlock: GFP_KERNEL kmalloc\(64\) = ffff888`,
+		}, absent: []string{`BUG: sleeping function`}},
+	},
+	"04-kmalloc-sizes.c": {
+		{opts: []string{"--dmesg"}, want: []string{
+			`kmalloc\(    1\): ksize     8`, `kmalloc\(   24\): ksize    32`,
+			`kmalloc\(  100\): ksize   128`, `kmalloc\(  200\): ksize   256`,
+			`kmalloc\( 4000\): ksize  4096, wasted   96`, `kmalloc\( 4096\): ksize  4096, wasted    0`,
+			`kmalloc\(10000\): ksize 16384`,
+			`kmalloc\(64\) again: same object, q\[0\] = 0x78`, // debug=on: init_on_alloc=0
+			`kzalloc\(64\): same object, q\[0\] = 0x0`,
+		}},
+		{opts: []string{"--dmesg", "--config", "debug=off"}, want: []string{
+			`kmalloc\(64\) again: same object, q\[0\] = 0x0`, // init_on_alloc=1
+		}},
+		{opts: []string{"--dmesg", "--config", "kernel=2.0"}, want: []string{
+			`kmalloc\( 4000\): ksize  4072`,              // one page
+			`kmalloc\( 4096\): ksize  8168, wasted 4072`, // an 8 KiB area
+			`kmalloc\(  100\): ksize   120`,
+		}},
+	},
+	"05-get-free-pages.c": {{opts: []string{"--dmesg", "--explain"}, want: []string{
+		`order  0:     4 KiB at pfn`, `order 10:  4096 KiB at pfn 0x[0-9a-f]*[048c]00\n`,
+		`WARNING: CPU: 0 PID: \d+ at mm/page_alloc.c:5634 __alloc_pages`,
+		`order 11: failed`,
+		`get_zeroed_page: first long 0; __get_dma_pages\(1\) at phys 0x[0-f]{1,6}\n`,
+		`mmplay: free_pages: order 2 block freed as order 0`,
+		`BUG: Bad page state in process insmod  pfn:`, `page dumped because: nonzero _refcount`,
+	}, absent: []string{`order 11: +\d+ KiB at`}}},
+	"06-vmalloc.c": {{opts: []string{"--dmesg", "--explain"}, want: []string{
+		`page 0 at ffffc90000[0-9a-f]{6}: pfn 0x[0-9a-f]+`,
+		`256 pages in \d+ physically contiguous runs`,
+		`two 3-page areas: b - a = 4 pages`,
+		`the guard page after a: vmalloc_to_pfn = 0`,
+		`0x[0-9a-f]+-0x[0-9a-f]+ 1052672 .*\[06_vmalloc\] pages=256 vmalloc`, // 1 MiB + the guard page
+		`0x[0-9a-f]+-0x[0-9a-f]+   16384 .*\[06_vmalloc\] pages=3 vmalloc`,
+		`BUG: sleeping function called from invalid context`, `preempt_count: 10000`,
+	}}},
+	"07a-scull.c": {
+		{opts: []string{"--dmesg"}, want: []string{
+			`wrote 20000 bytes, read back 20000: same`,
+			`scull: 20000 bytes, quantum 4000, qset 8`,
+			`(?s)quantum 0 at ffff888[0-9a-f]+, ksize 4096.*quantum 4 at ffff888[0-9a-f]+, ksize 4096\n`,
+		}, absent: []string{`quantum 5 at`}},
+		{opts: []string{"--config", "kernel=2.0"}, want: []string{
+			`wrote 20000 bytes, read back 20000: same`, `quantum 4 at ffff888[0-9a-f]+, ksize 4072\n`,
+		}},
+	},
+	"07b-scullp.c": {{opts: []string{"--dmesg"}, want: []string{
+		`wrote 20000 bytes, read back 20000: same`,
+		`scullp: 20000 bytes, order 1 \(quantum 8192\), qset 8`,
+		`quantum 0 at ffff888[0-9a-f]+, order 1, pfn 0x[0-9a-f]*[02468ace]\n`,
+		`quantum 2 at ffff888[0-9a-f]+, order 1, pfn 0x`,
+	}, absent: []string{`quantum 3 at`}}},
+	"07c-scullv.c": {{opts: []string{"--dmesg"}, want: []string{
+		`wrote 20000 bytes, read back 20000: same`,
+		`scullv: 20000 bytes, quantum 16384, qset 8`,
+		`quantum 0 at ffffc90000[0-9a-f]{6}, pfns 0x[0-9a-f]+ 0x[0-9a-f]+ 0x[0-9a-f]+ 0x[0-9a-f]+\n`,
+		`quantum 1 at ffffc90000[0-9a-f]{6}, pfns`,
+	}}},
+	"08-ioremap.c": {{opts: []string{"--dmesg", "--explain"}, want: []string{
+		`ioremap\(0xfed00000, 4096\) = ffffc90000[0-9a-f]{3}000\n`,
+		`first register reads 0xffffffff`,
+		`ioremap\(0xfed00040, 16\) = ffffc90000[0-9a-f]{3}040 `,
+		`ioremap on RAM at 0x`, `WARNING: CPU: 0 PID: \d+ at arch/x86/mm/ioremap.c:211 __ioremap_caller`,
+		`ioremap of a RAM page \(phys 0x[0-9a-f]+\) = 0000000000000000`,
+	}}},
+	"09-memblock.c": {{opts: []string{"--dmesg", "--proc", "/proc/meminfo"}, want: []string{
+		`memblock_alloc\(2 MiB\) = ffff888[0-9a-f]{9}: phys 0x[0-9a-f]+-0x[0-9a-f]+, pfns`,
+		`zeroed: 0 nonzero bytes sampled`,
+	}}},
+	"10-copy-user.c": {{opts: []string{"--dmesg"}, want: []string{
+		`write\(good\)   = 16`, `write\(NULL\)   = -1`, `write\(kernel\) = -1`, `write\(edge\)   = -1`,
+		`read\(good\)    = 16`, `read\(edge\)    = -1`,
+		`copy_from_user\(00007f[0-9a-f]+, 16\) left 0`,
+		`copy_from_user\(0000000000000000, 16\) left 16`, // a bad pointer: the whole count
+		`copy_from_user\(00007f[0-9a-f]+ff6, 16\) left 6`, // 10 bytes before an unmapped page
+		`copy_to_user\(00007f[0-9a-f]+ff6, 16\) left 6`,
+	}, absent: []string{`copy_from_user\(ffff`, `Oops`}}},
+	"11-oom.c": {{opts: []string{"--dmesg", "--explain"}, want: []string{
+		`hog: GFP_KERNEL gave \d+ blocks of 64 KiB`,
+		`insmod: page allocation failure: order:4, mode:0xa20\(GFP_ATOMIC\), nodemask=\(null\)`,
+		`Mem-Info:`, `hog: GFP_ATOMIC dipped into the reserve up to \d+ blocks`, `hog: all freed`,
+	}, absent: []string{`(?m)^insmod: page allocation failure: order:4, mode:0x2cc0`}}}, // __GFP_NOWARN stays silent in the log
+}
+
+func examplesDir(t *testing.T) string {
+	return filepath.Join(repoRoot(t), "ui", "examples")
+}
+
+func runExample(t *testing.T, path string, opts ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	args := append(append([]string{"run"}, opts...), path)
+	st := run(args, &out, &errb)
+	return st, out.String(), errb.String()
+}
+
+func TestExamples(t *testing.T) {
+	dir := examplesDir(t)
+	files, err := filepath.Glob(filepath.Join(dir, "*.c"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no examples in %s (%v)", dir, err)
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		name := filepath.Base(f)
+		seen[name] = true
+		runs, ok := exampleRuns[name]
+		if !ok {
+			t.Errorf("%s: no expectations in exampleRuns", name)
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			checkExplanation(t, f)
+			for _, r := range runs {
+				st, out, errs := runExample(t, f, r.opts...)
+				all := out + errs
+				if st != r.status {
+					t.Errorf("%v: status %d, want %d\n%s", r.opts, st, r.status, all)
+				}
+				if strings.Contains(all, "internal error") || strings.Contains(all, "panic:") {
+					t.Errorf("%v: internal error\n%s", r.opts, all)
+				}
+				for _, w := range r.want {
+					if !regexp.MustCompile(w).MatchString(all) {
+						t.Errorf("%v: missing %q in\n%s", r.opts, w, all)
+					}
+				}
+				for _, a := range r.absent {
+					if regexp.MustCompile(a).MatchString(all) {
+						t.Errorf("%v: unexpected %q in\n%s", r.opts, a, all)
+					}
+				}
+			}
+		})
+	}
+	for name := range exampleRuns {
+		if !seen[name] {
+			t.Errorf("%s: expected example is missing", name)
+		}
+	}
+}
+
+// checkExplanation: an optional "// mmplay: ..." config line, then the
+// two lines of plain-words explanation the gallery shows, then "//".
+func checkExplanation(t *testing.T, path string) {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(src), "\n")
+	if strings.HasPrefix(lines[0], "// mmplay:") {
+		lines = lines[1:]
+	}
+	if len(lines) < 3 {
+		t.Fatal("too short")
+	}
+	for i := 0; i < 2; i++ {
+		l := strings.TrimPrefix(lines[i], "// ")
+		if l == lines[i] || len(l) < 40 || !strings.HasSuffix(l, ".") {
+			t.Errorf("explanation line %d is not a sentence of plain words: %q", i+1, lines[i])
+		}
+	}
+	if lines[2] != "//" {
+		t.Errorf("the explanation must be exactly two lines, then \"//\": line 3 is %q", lines[2])
+	}
+	n := 0
+	for _, l := range lines {
+		if strings.TrimSpace(l) != "" {
+			n++
+		}
+	}
+	if n > 130 {
+		t.Errorf("%d lines: an example should stay short", n)
+	}
+}
+
+// A memblock allocation is never returned: MemTotal is 2 MiB below the
+// same machine's without it.
+func TestExampleMemblockMemTotal(t *testing.T) {
+	dir := examplesDir(t)
+	memTotal := func(file string) string {
+		_, out, _ := runExample(t, filepath.Join(dir, file), "--proc", "/proc/meminfo")
+		m := regexp.MustCompile(`MemTotal: +(\d+) kB`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("%s: no MemTotal in\n%s", file, out)
+		}
+		return m[1]
+	}
+	with, without := memTotal("09-memblock.c"), memTotal("04-kmalloc-sizes.c")
+	var a, b int
+	for _, c := range with {
+		a = a*10 + int(c-'0')
+	}
+	for _, c := range without {
+		b = b*10 + int(c-'0')
+	}
+	if b-a != 2048 {
+		t.Errorf("MemTotal %d kB with the memblock buffer, %d kB without: want 2048 kB less", a, b)
+	}
+}
+
+// The engine is deterministic: two runs of each example give the same
+// JSON trace and snapshot.
+func TestExamplesDeterministic(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(examplesDir(t), "*.c"))
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			_, a, _ := runExample(t, f, "--json")
+			_, b, _ := runExample(t, f, "--json")
+			if len(a) < 100 || !strings.HasPrefix(strings.TrimSpace(a), "{") {
+				t.Fatalf("no JSON: %.200q", a)
+			}
+			if a != b {
+				t.Errorf("two runs differ (%d and %d bytes)", len(a), len(b))
+			}
+		})
+	}
+}
