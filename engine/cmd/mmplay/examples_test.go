@@ -120,7 +120,7 @@ var exampleRuns = map[string][]exampleRun{
 		`write\(good\)   = 16`, `write\(NULL\)   = -1`, `write\(kernel\) = -1`, `write\(edge\)   = -1`,
 		`read\(good\)    = 16`, `read\(edge\)    = -1`,
 		`copy_from_user\(00007f[0-9a-f]+, 16\) left 0`,
-		`copy_from_user\(0000000000000000, 16\) left 16`, // a bad pointer: the whole count
+		`copy_from_user\(0000000000000000, 16\) left 16`,  // a bad pointer: the whole count
 		`copy_from_user\(00007f[0-9a-f]+ff6, 16\) left 6`, // 10 bytes before an unmapped page
 		`copy_to_user\(00007f[0-9a-f]+ff6, 16\) left 6`,
 	}, absent: []string{`copy_from_user\(ffff`, `Oops`}}},
