@@ -279,3 +279,19 @@ func TestStopFromAnotherGoroutine(t *testing.T) {
 		t.Fatalf("result %+v", r)
 	}
 }
+
+// --proc of a file that exists only while the module is loaded.
+func TestCaptureProcBeforeUnload(t *testing.T) {
+	src, err := os.ReadFile("testdata/mini-scull.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSession(compile(t, "mini-scull.c", string(src), ""))
+	defer s.Close()
+	s.CaptureProc([]string{"/proc/devices"})
+	s.Run()
+	text, err := s.ProcFile("/proc/devices")
+	if err != nil || !strings.Contains(text, "254 mini") {
+		t.Fatalf("/proc/devices before rmmod: %q, %v", text, err)
+	}
+}

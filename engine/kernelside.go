@@ -252,7 +252,22 @@ func (m *machine) runModule(res *Result) *interp.Result {
 		res.Reports = append(res.Reports, fmt.Sprintf("mmplay: insmod: the module's init returned %d, so it was not loaded (insmod exits with 1)", int32(ret)))
 		return out
 	}
+	m.captureProc()
 	m.k.UnloadModule(m.module)
 	out.Steps, out.Pos = m.thread.Steps(), m.thread.Pos()
 	return out
+}
+
+// captureProc reads the /proc files the session asked for (CaptureProc)
+// just before the module is unloaded, while its own files and areas still
+// exist — what `cat /proc/...` before rmmod shows.
+func (m *machine) captureProc() {
+	for _, path := range m.captureAt {
+		if text, ok := m.proc.ProcFile(path); ok {
+			if m.captured == nil {
+				m.captured = map[string]string{}
+			}
+			m.captured[path] = text
+		}
+	}
 }

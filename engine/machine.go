@@ -44,6 +44,9 @@ type machine struct {
 	mem interp.Memory
 	// module is the loaded module, if the snippet is one.
 	module *kernel.Module
+	// captureAt names /proc files to read before rmmod; captured holds them.
+	captureAt []string
+	captured  map[string]string
 	// running is set while snippet code runs (so builtins that call back
 	// into it use CallAddr rather than starting a run).
 	running bool

@@ -17,9 +17,10 @@ import (
 // what this version does, and it is fast for snippets of the size the
 // playground runs.)
 type Session struct {
-	prog *Program
-	m    *machine
-	err  error // a machine that could not boot
+	prog    *Program
+	m       *machine
+	err     error    // a machine that could not boot
+	capture []string // CaptureProc
 }
 
 // NewSession prepares a session; nothing runs until Run or Step.
@@ -56,6 +57,7 @@ func (s *Session) Run() *Result {
 		if err != nil {
 			return s.bootFailed(err)
 		}
+		m.captureAt = s.capture
 		s.m = m
 		m.runMain()
 		return m.result
@@ -95,6 +97,7 @@ func (s *Session) StepTo(n uint64) bool {
 			s.bootFailed(err)
 			return true
 		}
+		m.captureAt = s.capture
 		s.m = m
 		m.co = newCoroutine(m.runMain)
 	}
@@ -178,10 +181,19 @@ func (s *Session) bootFailed(err error) *Result {
 	return r
 }
 
-// ProcFile returns a /proc file of the machine as it is now.
+// CaptureProc names /proc files to read just before a module snippet's
+// module is unloaded (for `--proc` of a module's own files); ProcFile
+// then returns that text. Set it before running.
+func (s *Session) CaptureProc(paths []string) { s.capture = paths }
+
+// ProcFile returns a /proc file of the machine as it is now, or as it was
+// before the module was unloaded when CaptureProc named it.
 func (s *Session) ProcFile(path string) (string, error) {
 	if s.m == nil {
 		return "", errors.New("the program has not run")
+	}
+	if text, ok := s.m.captured[path]; ok {
+		return text, nil
 	}
 	text, ok := s.m.proc.ProcFile(path)
 	if !ok {
@@ -334,6 +346,7 @@ func (m *machine) runGuardedModuleAndMain(res *Result) *interp.Result {
 		m.proc.MarkExited()
 	}
 	m.runGuarded(func() interp.Result {
+		m.captureProc()
 		m.k.UnloadModule(m.module)
 		return interp.Result{}
 	}, res)

@@ -113,6 +113,7 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 
 	sess := engine.NewSession(prog)
 	defer sess.Close()
+	sess.CaptureProc(procs) // a module's own /proc files exist until rmmod
 	res := sess.Run()
 
 	if *asJSON {
