@@ -67,11 +67,6 @@ func Compile(name string, src []byte, cfg Config) (prog *Program, diags []Diagno
 	// The builtins are bound to a process; compile against a throwaway
 	// machine's to learn the diagnostics (the machine that runs compiles
 	// again with its own).
-	m, err := newCompileProbe(p)
-	if err != nil {
-		return nil, []Diagnostic{{File: name, Msg: err.Error()}}
-	}
-	_ = m
 	names, err := builtinSet()
 	if err != nil {
 		return nil, []Diagnostic{{File: name, Msg: "internal error: " + err.Error()}}
@@ -167,10 +162,3 @@ var builtinSet = sync.OnceValues(func() (map[string]interp.Builtin, error) {
 	}
 	return m.builtins(), nil
 })
-
-// newCompileProbe returns a process value whose builtins table gives the
-// compiler the names and signatures it checks calls against; its
-// builtins are never called.
-func newCompileProbe(p *Program) (*libc.Process, error) {
-	return &libc.Process{}, nil
-}

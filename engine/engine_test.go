@@ -295,3 +295,18 @@ func TestCaptureProcBeforeUnload(t *testing.T) {
 		t.Fatalf("/proc/devices before rmmod: %q, %v", text, err)
 	}
 }
+
+// An overflow repeated in a loop is reported once, however often it runs.
+func TestRepeatedOverflowReportedOnce(t *testing.T) {
+	src := "#include <stdlib.h>\nint main(void) { char *a = malloc(8); int i;\n for (i = 0; i < 100; i++) a[8 + i % 8] = 1;\n free(a); return 0; }\n"
+	s := NewSession(compile(t, "loop-ovf.c", src, ""))
+	defer s.Close()
+	r := s.Run()
+	n := 0
+	for _, rep := range r.Reports {
+		n += strings.Count(rep, "heap-buffer-overflow")
+	}
+	if n != 1 {
+		t.Fatalf("%d overflow reports, want 1: %q", n, r.Reports)
+	}
+}

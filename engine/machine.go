@@ -142,10 +142,6 @@ const (
 	ldsoPath = "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"
 )
 
-// bootError is a machine that could not be set up (a bad config, or a
-// program image too large for the machine): a Go error, reported as such.
-type bootError struct{ err error }
-
 // boot builds a machine for prog: memory, the process with its image
 // mapped as the ELF loader would, and the thread ready to run main.
 // onStep, when non-nil, is the interpreter's step hook (stepping).

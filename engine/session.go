@@ -280,7 +280,6 @@ func (m *machine) runGuarded(f func() interp.Result, res *Result) (ir *interp.Re
 		case *arch.Exit:
 			res.ExitStatus = e.Status & 0xff
 		case *libc.OutputLimit:
-			res.StepLimit = false
 			res.ExitStatus = 1
 			res.Reports = append(res.Reports, fmt.Sprintf("mmplay: %v (line %d)", e, line))
 		case *libc.TouchLimit:

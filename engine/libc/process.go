@@ -66,6 +66,7 @@ type Process struct {
 	stdoutBuf uint64 // the stdout buffer's chunk (not a leak)
 	exited    bool
 	touched   uint64 // bytes of bulk work so far (MaxBytesTouched)
+	forwarded int    // shadow reports already in Reports
 }
 
 // openFile is a file opened with open(2): the simulator serves /proc files
@@ -334,32 +335,20 @@ type SanitizerStop struct{ Report string }
 
 func (e *SanitizerStop) Error() string { return e.Report }
 
-// sanitizerReport records the shadow's newest report as an event and, with
-// sanitize=abort, stops the program.
+// sanitizerReport forwards the shadow's new reports (each kind of report
+// on a line is made once) to the report list and the event log, and with
+// sanitize=abort stops the program at the first one.
 func (p *Process) sanitizerReport() {
-	n := len(p.Shadow.Reports)
-	if n == 0 {
-		return
-	}
-	r := p.Shadow.Reports[n-1]
-	if n > len(p.Reports) || !containsReport(p.Reports, r.Text) {
+	for _, r := range p.Shadow.Reports[p.forwarded:] {
 		p.Reports = append(p.Reports, r.Text)
 		if p.rec != nil {
 			p.rec.Record(arch.Event{Kind: arch.EvReport, Source: "asan", Addr: r.Addr, Size: uint64(r.Size), Detail: r.Kind})
 		}
 	}
-	if p.SanitizeAbort {
-		panic(&SanitizerStop{Report: r.Text})
+	p.forwarded = len(p.Shadow.Reports)
+	if p.SanitizeAbort && p.forwarded > 0 {
+		panic(&SanitizerStop{Report: p.Shadow.Reports[0].Text})
 	}
-}
-
-func containsReport(list []string, s string) bool {
-	for i := len(list) - 1; i >= 0 && i >= len(list)-4; i-- {
-		if list[i] == s {
-			return true
-		}
-	}
-	return false
 }
 
 // str returns the string functions over the memory of the code that
