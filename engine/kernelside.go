@@ -41,7 +41,7 @@ func (m *machine) bootKernel(cfg Config) (*buddy.Machine, error) {
 	if err := k.UseVmalloc(v); err != nil {
 		return nil, err
 	}
-	m.k = k
+	m.k, m.slab, m.vmalloc = k, s, v
 	return &buddy.Machine{Mem: k.Mem, Pages: k.Pages}, nil
 }
 

@@ -11,6 +11,8 @@ import (
 	"mmplay/engine/kernel"
 	"mmplay/engine/libc"
 	"mmplay/engine/mm"
+	"mmplay/engine/slab"
+	"mmplay/engine/vmalloc"
 )
 
 // A machine is one booted simulated computer running one snippet: physical
@@ -19,14 +21,17 @@ import (
 // Sessions boot a fresh machine to run, and again to step back
 // (deterministic re-execution).
 type machine struct {
-	cfg    Config
-	hw     *buddy.Machine
-	k      *kernel.Kernel
-	commit *mm.Commit
-	as     *mm.AddressSpace
-	proc   *libc.Process
-	prog   *interp.Program
-	thread *interp.Thread
+	cfg Config
+	hw  *buddy.Machine
+	k   *kernel.Kernel
+	// slab and vmalloc are the kernel's allocators, kept for snapshots.
+	slab    slab.Kmalloc
+	vmalloc *vmalloc.Allocator
+	commit  *mm.Commit
+	as      *mm.AddressSpace
+	proc    *libc.Process
+	prog    *interp.Program
+	thread  *interp.Thread
 
 	// events is the trace: everything the allocators and the MMU did,
 	// with the statement and step that caused it.

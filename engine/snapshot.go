@@ -5,6 +5,8 @@ import (
 	"mmplay/engine/glibc"
 	"mmplay/engine/mm"
 	"mmplay/engine/phys"
+	"mmplay/engine/slab"
+	"mmplay/engine/vmalloc"
 )
 
 // Snapshot is the machine at one step, from which every view is drawn
@@ -23,6 +25,10 @@ type Snapshot struct {
 	Zones []buddy.ZoneSnapshot `json:"zones"`
 	// The user address space: VMAs and their pages.
 	Process mm.Snapshot `json:"process"`
+	// The kernel's allocators: SLUB caches (or Linux 2.0's kmalloc
+	// buckets) with their slabs' objects, and the vmalloc/ioremap areas.
+	Slab    slab.Snapshot          `json:"slab"`
+	Vmalloc []vmalloc.AreaSnapshot `json:"vmalloc"`
 	// glibc's heap: chunks, bins, tcache, mmapped chunks, parameters.
 	Heap *glibc.Snapshot `json:"heap,omitempty"`
 	// HeapError is set when the heap could not be walked (the program
@@ -43,16 +49,25 @@ func (s *Session) Snapshot() *Snapshot {
 	}
 	m := s.m
 	snap := &Snapshot{
-		Step:    s.Steps(),
-		Line:    s.Line(),
-		Done:    m.result != nil,
-		Config:  m.cfg.String(),
-		Frames:  m.hw.Mem.Snapshot(),
-		Zones:   m.hw.Pages.Snapshot(),
-		Process: m.as.Snapshot(),
-		Stdout:  string(m.proc.Stdout),
-		Stderr:  string(m.proc.Stderr),
-		Reports: append([]string{}, m.proc.Reports...),
+		Step:      s.Steps(),
+		Line:      s.Line(),
+		Done:      m.result != nil,
+		Config:    m.cfg.String(),
+		Frames:    m.hw.Mem.Snapshot(),
+		Zones:     m.hw.Pages.Snapshot(),
+		Process:   m.as.Snapshot(),
+		Stdout:    string(m.proc.Stdout),
+		Stderr:    string(m.proc.Stderr),
+		Reports:   append([]string{}, m.proc.Reports...),
+		Slab:      m.slab.Snapshot(),
+		Vmalloc:   m.vmalloc.Snapshot(),
+		KernelLog: m.k.Dmesg(),
+	}
+	if snap.Vmalloc == nil {
+		snap.Vmalloc = []vmalloc.AreaSnapshot{}
+	}
+	if snap.KernelLog == nil {
+		snap.KernelLog = []string{}
 	}
 	if m.result != nil {
 		snap.Reports = m.result.Reports
