@@ -3,14 +3,16 @@
 //	test    run every test: go vet, go test ./... natively, the engine's
 //	        tests compiled to wasm and run under Node, and (once the UI
 //	        lands) the browser tests
-//	serve   build the site and serve it on localhost (the UI issue)
+//	serve   build what is stale and serve the site on localhost
+//	gen     generate the vugu components' Go code
+//	wasm    compile the browser app
+//	dist    build the whole site into dist/
 //
 // It is a Go program, not shell (STYLE.md habit 10), and imports none of
 // the project's packages: it shells out to the Go toolchain.
 package main
 
 import (
-	"flag"
 	"fmt"
 	"os"
 )
@@ -20,7 +22,10 @@ func usage() {
 
 commands:
   test    run all tests (native, wasm under Node, browser)
-  serve   build the playground and serve it on http://localhost:8080
+  serve   build what is stale and serve the playground on http://localhost:8080 [--port N]
+  gen     generate ui/*_gen.go from the vugu components
+  wasm    compile the browser app to dist/app.wasm
+  dist    build the whole site into dist/
   golden  record testdata/golden/expected from real gcc + glibc
           ([--verify | --check N] [NAME...])
 `)
@@ -38,6 +43,12 @@ func main() {
 		err = runTest(args)
 	case "serve":
 		err = runServe(args)
+	case "gen":
+		err = runGen(args)
+	case "wasm":
+		err = runWasm(args)
+	case "dist":
+		err = runDist(args)
 	case "golden":
 		err = runGolden(args)
 	case "-h", "-help", "--help", "help":
@@ -52,13 +63,4 @@ func main() {
 		fmt.Fprintf(os.Stderr, "build %s: %v\n", cmd, err)
 		os.Exit(1)
 	}
-}
-
-func runServe(args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ExitOnError)
-	port := fs.Int("port", 8080, "port to listen on (127.0.0.1)")
-	fs.Parse(args)
-	_ = port
-	return fmt.Errorf("the playground UI is not built yet (it comes with the UI issue); " +
-		"meanwhile run snippets with: go run ./engine/cmd/mmplay run FILE.c")
 }
