@@ -7,6 +7,10 @@ import (
 	"mmplay/engine"
 )
 
+// A snippet's own settings, its first line `// mmplay: arch=i386 ram=64M`,
+// are read by engine.SnippetSettings; this package does not repeat it. GetKey
+// and SetKey read that space-separated form as well as the form's commas.
+
 // Setting is one row of the settings form: a key of engine.Config.Set with
 // what the reader sees of it.
 type Setting struct {
