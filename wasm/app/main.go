@@ -25,7 +25,10 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	root := &ui.Root{}
+	h := newHost()
+	app := &ui.App{P: &ui.Playground{}, H: h}
+	app.Start()
+	root := &ui.Root{App: app}
 	ready := false
 	for ok := true; ok; ok = renderer.EventWait() {
 		if err := renderer.Render(buildEnv.RunBuild(root)); err != nil {

@@ -1,0 +1,144 @@
+package ui
+
+import (
+	"github.com/vugu/vugu"
+
+	"mmplay/ui/view"
+)
+
+// App is the state every component shares: the controller, the host, the
+// open view, and what the pointer is over (highlighted in every view).
+type App struct {
+	P   *Playground
+	H   Host
+	Env vugu.EventEnv // nil in tests
+
+	// View is the open view's id (one of Views).
+	View string
+	// Focus is the object under the pointer in any view; every view
+	// highlights what overlaps it.
+	Focus Focus
+	// Cursor is the editor's cursor line (Run to cursor).
+	Cursor int
+	// Theme is "", "light" or "dark" ("" follows the system).
+	Theme string
+	// Example is the gallery entry loaded last ("" after edits).
+	Example string
+	// Notice is a short message for the user (copied, link restored…).
+	Notice string
+	// ShowGallery and ShowSettings open those panels.
+	ShowGallery, ShowSettings bool
+
+	lastFragKey string
+	changes     *view.Changes
+	changesRev  uint64
+}
+
+// Focus is a hovered object: a range of frames and/or of addresses.
+type Focus struct {
+	PFN, Pages uint64 // frames [PFN, PFN+Pages)
+	Addr, Size uint64 // addresses [Addr, Addr+Size)
+	Label      string
+}
+
+// HasPFN reports whether the focus covers frame pfn.
+func (f Focus) HasPFN(pfn uint64) bool { return f.Pages > 0 && pfn >= f.PFN && pfn < f.PFN+f.Pages }
+
+// HasAddr reports whether the focus overlaps [addr, addr+size).
+func (f Focus) HasAddr(addr, size uint64) bool {
+	if size == 0 {
+		size = 1
+	}
+	return f.Size > 0 && addr < f.Addr+f.Size && f.Addr < addr+size
+}
+
+// ViewTab is one of the views of SPEC §7.
+type ViewTab struct{ ID, Label, Help string }
+
+// Views are the tabs, in order.
+var Views = []ViewTab{
+	{"physical", "Physical", "every page frame, coloured by owner and zone"},
+	{"buddy", "Buddy", "the page allocator's free lists per zone and order"},
+	{"slab", "Slab", "kmalloc and kmem caches, their slabs and objects"},
+	{"virtual", "Virtual", "the process's VMAs and the kernel's regions, page by page"},
+	{"heap", "Heap", "glibc's chunks, bins and top chunk"},
+	{"proc", "/proc", "the /proc files, live"},
+	{"timeline", "Timeline", "what every step did"},
+}
+
+// validView reports whether id names a view.
+func validView(id string) bool {
+	for _, v := range Views {
+		if v.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// ShareState is the state a link carries.
+func (a *App) ShareState() view.State {
+	return view.State{Code: a.P.Code, Config: a.P.Config, Step: a.P.Steps(), Views: []string{a.View}}
+}
+
+// lockedHost is the host seen by a run that holds the render lock: a
+// yield lets vugu render and the browser handle input.
+type lockedHost struct{ a *App }
+
+func (h lockedHost) Yield() {
+	h.a.Env.UnlockRender()
+	h.a.H.Yield()
+	h.a.Env.Lock()
+}
+func (h lockedHost) InsertText(s string)                 { h.a.H.InsertText(s) }
+func (h lockedHost) Copy(s string) bool                  { return h.a.H.Copy(s) }
+func (h lockedHost) Fragment() string                    { return h.a.H.Fragment() }
+func (h lockedHost) SetFragment(s string)                { h.a.H.SetFragment(s) }
+func (h lockedHost) Pref(k string) string                { return h.a.H.Pref(k) }
+func (h lockedHost) SetPref(k, v string)                 { h.a.H.SetPref(k, v) }
+func (h lockedHost) Paint(id string, b []byte, w, x int) { h.a.H.Paint(id, b, w, x) }
+func (h lockedHost) Location() string                    { return h.a.H.Location() }
+
+// Run runs the snippet. In the browser it runs on its own goroutine,
+// taking the render lock chunk by chunk, so the page stays responsive and
+// Stop works; without an event environment (tests) it runs in place.
+func (a *App) Run() {
+	if a.P.Running {
+		return
+	}
+	a.Notice = ""
+	if a.Env == nil {
+		a.P.Run(nil)
+		return
+	}
+	go func() {
+		a.Env.Lock()
+		a.P.Run(lockedHost{a})
+		a.Env.UnlockRender()
+	}()
+}
+
+// Stop pauses a run.
+func (a *App) Stop() { a.P.Stop() }
+
+// LoadExample replaces the snippet with a gallery example.
+func (a *App) LoadExample(id string) {
+	ex, ok := ExampleByID(id)
+	if !ok {
+		return
+	}
+	a.P.Code = ex.Code
+	a.P.Reset()
+	a.Example = id
+	a.ShowGallery = false
+}
+
+// Changes is what the last action changed (for the views' highlight),
+// computed once per revision.
+func (a *App) Changes() *view.Changes {
+	if a.changesRev != a.P.Rev || a.changes == nil {
+		ch := view.Diff(a.P.Prev, a.P.Snap)
+		a.changes, a.changesRev = &ch, a.P.Rev
+	}
+	return a.changes
+}

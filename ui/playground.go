@@ -1,0 +1,346 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"mmplay/engine"
+	"mmplay/engine/arch"
+)
+
+// Playground is the controller behind the components: the snippet, its
+// compiled program, the session that runs or steps it, and the snapshot
+// the views draw. It is plain Go (tested natively in playground_test.go);
+// the components call its methods from their event handlers.
+//
+// Running never blocks the page: Run advances the session in chunks of
+// runChunk statements and yields to the browser between chunks (through
+// Host.Yield), so Stop and the rest of the page keep working during an
+// endless loop, which the step limit (config max-steps) ends anyway.
+type Playground struct {
+	// Code is the editor's text; Config the settings the user chose (the
+	// snippet's own `// mmplay:` line overrides them).
+	Code   string
+	Config string
+
+	// Diags are the compile errors and warnings of the last compile.
+	Diags []engine.Diagnostic
+	// Result is how the run ended (nil while it can still go on).
+	Result *engine.Result
+	// Snap is the machine now; Prev the one before the last action, for
+	// the highlight of what changed.
+	Snap, Prev *engine.Snapshot
+	// Events is the trace so far.
+	Events []engine.Event
+	// Running is set while Run advances in chunks; Paused after Stop.
+	Running bool
+	Paused  bool
+	// Internal is an engine failure (a Go panic caught at the facade),
+	// with the text a user can paste into a report.
+	Internal string
+	// Rev counts changes; components key their rebuilds on it.
+	Rev uint64
+
+	prog     *engine.Program
+	progCode string
+	progCfg  string
+	sess     *engine.Session
+	stopReq  bool
+}
+
+// runChunk is how many statements Run executes between two yields to the
+// browser: about 25–50 ms of work in wasm (4–7 M statements/s, see
+// BENCHMARKS.md), so the page repaints and sees Stop at 20+ frames/s.
+const runChunk = 150_000
+
+// Yielder is what a run needs from its surroundings: a way to let the
+// page breathe between chunks.
+type Yielder interface{ Yield() }
+
+// Host is what the playground needs from its surroundings: the browser
+// (wasm/app implements it with syscall/js), or a test's fake. Keeping it
+// an interface keeps syscall/js out of the components (STYLE.md habit 9).
+type Host interface {
+	// Yield lets the page handle input and repaint; it returns when the
+	// run may go on.
+	Yield()
+	// InsertText types text at the editor's cursor the way the keyboard
+	// would (so the browser's own undo stack keeps working).
+	InsertText(text string)
+	// Copy puts text on the clipboard; it reports success.
+	Copy(text string) bool
+	// Fragment and SetFragment read and replace the URL fragment
+	// (without '#', without adding a history entry).
+	Fragment() string
+	SetFragment(frag string)
+	// Pref and SetPref are the user's own preferences (localStorage).
+	Pref(key string) string
+	SetPref(key, value string)
+	// Paint draws an RGBA image (w×h pixels) on the canvas element with
+	// the given data-testid, sized w×h device-independent pixels.
+	Paint(testid string, rgba []byte, w, h int)
+	// Location is the page's URL without the fragment (for share links).
+	Location() string
+}
+
+// EffectiveConfig is the config a run uses: the defaults with the UI's
+// stdout (a terminal), the user's settings, then the snippet's first line.
+func (p *Playground) EffectiveConfig() (engine.Config, error) {
+	cfg := engine.DefaultConfig()
+	cfg.Stdout = "tty"
+	if err := cfg.Apply(p.Config); err != nil {
+		return cfg, fmt.Errorf("settings: %v", err)
+	}
+	if s := engine.SnippetSettings([]byte(p.Code)); s != "" {
+		if err := cfg.Apply(s); err != nil {
+			return cfg, fmt.Errorf("line 1, // mmplay: %v", err)
+		}
+	}
+	return cfg, nil
+}
+
+// compile makes sure the program matches the code and config, resetting
+// the session when either changed. It reports whether there is a program.
+func (p *Playground) compile() bool {
+	if p.prog != nil && p.progCode == p.Code && p.progCfg == p.Config {
+		return true
+	}
+	p.closeSession()
+	p.prog, p.Diags, p.Result, p.Internal = nil, nil, nil, ""
+	p.Snap, p.Prev, p.Events = nil, nil, nil
+	p.progCode, p.progCfg = p.Code, p.Config
+	cfg, err := p.EffectiveConfig()
+	if err != nil {
+		p.Diags = []engine.Diagnostic{{File: "snippet.c", Msg: err.Error()}}
+		return false
+	}
+	prog, diags := engine.Compile("snippet.c", []byte(p.Code), cfg)
+	p.Diags = diags
+	if prog == nil {
+		return false
+	}
+	p.prog = prog
+	p.sess = engine.NewSession(prog)
+	return true
+}
+
+// Errors are the compile errors (not the warnings).
+func (p *Playground) Errors() []engine.Diagnostic {
+	var out []engine.Diagnostic
+	for _, d := range p.Diags {
+		if !d.Warning {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func (p *Playground) closeSession() {
+	if p.sess != nil {
+		p.sess.Close()
+		p.sess = nil
+	}
+}
+
+// Reset forgets the run: the next action starts from the beginning.
+func (p *Playground) Reset() {
+	p.closeSession()
+	p.prog = nil
+	p.Result, p.Snap, p.Prev, p.Events, p.Internal = nil, nil, nil, nil, ""
+	p.Running, p.Paused, p.stopReq = false, false, false
+	p.Rev++
+}
+
+// Steps is the number of statements executed so far.
+func (p *Playground) Steps() uint64 {
+	if p.sess == nil {
+		return 0
+	}
+	return p.sess.Steps()
+}
+
+// Line is the line of the statement about to run (0: none).
+func (p *Playground) Line() int {
+	if p.sess == nil || p.Result != nil {
+		return 0
+	}
+	return p.sess.Line()
+}
+
+// Done reports whether the program has ended.
+func (p *Playground) Done() bool { return p.Result != nil }
+
+// guard runs f, turning an engine panic into the internal-error report
+// (the facade recovers its own; this is the last line before the page).
+func (p *Playground) guard(f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.Running = false
+			p.Internal = fmt.Sprintf("mmplay internal error: %v\n\nPlease report it with this snippet and config:\n%s\n---\n%s", r, p.Config, p.Code)
+		}
+	}()
+	f()
+}
+
+// afterMove refreshes the snapshot and events after the session moved.
+func (p *Playground) afterMove() {
+	p.Prev = p.Snap
+	p.Snap = p.sess.Snapshot()
+	p.Events = p.sess.Events()
+	if p.sess.Done() {
+		p.Result = p.sess.Result()
+		p.Running, p.Paused = false, false
+		if p.Result != nil && p.Result.InternalText != "" {
+			p.Internal = p.Result.InternalText
+		}
+	} else {
+		p.Result = nil
+	}
+	p.Rev++
+}
+
+// Run runs the program to its end (or the step limit, or Stop), from
+// where it is. With a nil host it runs in one go (tests, the CLI-like
+// path); with a host it yields between chunks.
+func (p *Playground) Run(h Yielder) {
+	if p.Running {
+		return
+	}
+	if !p.compile() {
+		p.Rev++
+		return
+	}
+	if p.Result != nil { // a finished run: run again from the start
+		p.closeSession()
+		p.sess = engine.NewSession(p.prog)
+		p.Result = nil
+	}
+	p.Running, p.Paused, p.stopReq = true, false, false
+	for p.Running {
+		p.guard(func() {
+			p.sess.StepTo(p.sess.Steps() + runChunk)
+			p.afterMove()
+		})
+		if !p.Running || p.Internal != "" {
+			break
+		}
+		if h != nil {
+			h.Yield()
+		}
+		if p.stopReq {
+			p.Running, p.Paused = false, true
+			break
+		}
+	}
+	p.Running = false
+	p.Rev++
+}
+
+// Stop pauses a run in progress (Run again goes on; Step steps from there).
+func (p *Playground) Stop() {
+	if p.Running {
+		p.stopReq = true
+	}
+}
+
+// Step executes one statement.
+func (p *Playground) Step() {
+	if p.Running || !p.compile() {
+		p.Rev++
+		return
+	}
+	if p.Result != nil { // a finished run: step again from the start
+		p.closeSession()
+		p.sess = engine.NewSession(p.prog)
+		p.Result = nil
+	}
+	p.guard(func() {
+		p.sess.StepTo(p.sess.Steps() + 1)
+		p.afterMove()
+	})
+}
+
+// StepBack goes back one statement (by deterministic re-execution).
+func (p *Playground) StepBack() {
+	if p.Running || p.sess == nil || !p.compile() {
+		return
+	}
+	n := p.sess.Steps()
+	if n == 0 {
+		return
+	}
+	p.StepTo(n - 1)
+}
+
+// StepTo moves to exactly n executed statements (the Timeline's click and
+// a shared link's step).
+func (p *Playground) StepTo(n uint64) {
+	if p.Running || !p.compile() {
+		p.Rev++
+		return
+	}
+	p.guard(func() {
+		p.sess.StepTo(n)
+		p.afterMove()
+	})
+}
+
+// RunToLine runs until a statement on line is about to run.
+func (p *Playground) RunToLine(line int) {
+	if p.Running || !p.compile() {
+		p.Rev++
+		return
+	}
+	if p.Result != nil {
+		p.closeSession()
+		p.sess = engine.NewSession(p.prog)
+		p.Result = nil
+	}
+	p.guard(func() {
+		p.sess.RunToLine(line)
+		p.afterMove()
+	})
+}
+
+// ProcFile reads a /proc file of the machine as it is now.
+func (p *Playground) ProcFile(path string) (string, error) {
+	if p.sess == nil {
+		return "", fmt.Errorf("run or step the snippet first")
+	}
+	return p.sess.ProcFile(path)
+}
+
+// Status is the one-line state under the controls.
+func (p *Playground) Status() string {
+	switch {
+	case p.Internal != "":
+		return "internal error"
+	case len(p.Errors()) > 0:
+		n := len(p.Errors())
+		if n == 1 {
+			return "1 compile error"
+		}
+		return fmt.Sprintf("%d compile errors", n)
+	case p.Running:
+		return fmt.Sprintf("running… %d statements", p.Steps())
+	case p.Result != nil:
+		r := p.Result
+		var b strings.Builder
+		switch {
+		case r.StepLimit:
+			fmt.Fprintf(&b, "stopped by the step limit after %d statements", r.Steps)
+		case r.Stopped:
+			fmt.Fprintf(&b, "stopped after %d statements", r.Steps)
+		case r.Signal != nil:
+			fmt.Fprintf(&b, "killed by %s at line %d (exit status %d)", arch.SignalName(r.Signal.Signo), r.Line, r.ExitStatus)
+		default:
+			fmt.Fprintf(&b, "exited with status %d after %d statements", r.ExitStatus, r.Steps)
+		}
+		return b.String()
+	case p.Paused:
+		return fmt.Sprintf("paused at line %d after %d statements (Run goes on)", p.Line(), p.Steps())
+	case p.sess != nil && p.Snap != nil:
+		return fmt.Sprintf("at line %d, %d statements executed", p.Line(), p.Steps())
+	}
+	return "ready"
+}

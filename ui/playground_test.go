@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+)
+
+const hello = `#include <stdio.h>
+#include <stdlib.h>
+int main(void) {
+	char *p = malloc(32);
+	printf("hello %d\n", p != 0);
+	free(p);
+	return 3;
+}
+`
+
+func TestPlaygroundRunStepBack(t *testing.T) {
+	p := &Playground{Code: hello}
+	p.Run(nil)
+	if p.Result == nil || p.Result.ExitStatus != 3 || string(p.Result.Stdout) != "hello 1\n" {
+		t.Fatalf("run: result %+v", p.Result)
+	}
+	if !strings.Contains(p.Status(), "exited with status 3") {
+		t.Errorf("status %q", p.Status())
+	}
+	total := p.Steps()
+	p.Reset()
+	p.Step()
+	p.Step()
+	if p.Steps() != 2 || p.Line() == 0 || p.Snap == nil {
+		t.Fatalf("after 2 steps: steps %d line %d", p.Steps(), p.Line())
+	}
+	line2 := p.Line()
+	p.Step()
+	p.StepBack()
+	if p.Steps() != 2 || p.Line() != line2 {
+		t.Errorf("step back: steps %d line %d, want 2 and %d", p.Steps(), p.Line(), line2)
+	}
+	p.StepTo(total)
+	if !p.Done() {
+		t.Errorf("StepTo(%d) did not end the program", total)
+	}
+}
+
+func TestPlaygroundCompileError(t *testing.T) {
+	p := &Playground{Code: "int main(void) { return x; }"}
+	p.Run(nil)
+	if len(p.Errors()) != 1 || !strings.Contains(p.Errors()[0].Error(), "1:25") || p.Status() != "1 compile error" {
+		t.Errorf("diags %v status %q", p.Diags, p.Status())
+	}
+}
+
+// stopHost presses Stop the first time the run yields.
+type stopHost struct {
+	p      *Playground
+	yields int
+}
+
+func (h *stopHost) Yield() { h.yields++; h.p.Stop() }
+
+func TestPlaygroundStopEndlessLoop(t *testing.T) {
+	p := &Playground{Code: "int main(void) { for (;;) ; }"}
+	h := &stopHost{p: p}
+	p.Run(h)
+	if h.yields != 1 || !p.Paused || p.Done() || p.Steps() != runChunk {
+		t.Fatalf("yields %d paused %v done %v steps %d", h.yields, p.Paused, p.Done(), p.Steps())
+	}
+	if !strings.HasPrefix(p.Status(), "paused at line 1") {
+		t.Errorf("status %q", p.Status())
+	}
+}
+
+func TestPlaygroundStepLimit(t *testing.T) {
+	p := &Playground{Code: "// mmplay: max-steps=1000\nint main(void) { for (;;) ; }"}
+	p.Run(nil)
+	if p.Result == nil || !p.Result.StepLimit || !strings.Contains(p.Status(), "step limit") {
+		t.Fatalf("result %+v status %q", p.Result, p.Status())
+	}
+}
+
+func TestPlaygroundBadSettings(t *testing.T) {
+	p := &Playground{Code: hello, Config: "ram=lots"}
+	p.Run(nil)
+	if len(p.Errors()) != 1 || !strings.Contains(p.Errors()[0].Msg, "settings") {
+		t.Errorf("diags %v", p.Diags)
+	}
+}
