@@ -55,19 +55,19 @@ func ExampleByID(id string) (Example, bool) {
 }
 
 var exampleTitles = map[string]string{
-	"01-malloc-free-trim":  "malloc, free and trimming",
-	"02-demand-paging":     "Demand paging",
-	"03-kmalloc-contexts":  "kmalloc in process, atomic and IRQ context",
-	"04-kmalloc-sizes":     "kmalloc size classes and kzalloc",
-	"05-get-free-pages":    "__get_free_pages and orders",
-	"06-vmalloc":           "vmalloc: contiguous virtual, scattered physical",
-	"07a-scull":            "scull (kmalloc quanta)",
-	"07b-scullp":           "scullp (whole pages)",
-	"07c-scullv":           "scullv (vmalloc)",
-	"08-ioremap":           "ioremap of device memory",
-	"09-memblock":          "Boot-time allocation with memblock",
-	"10-copy-user":         "copy_to_user / copy_from_user",
-	"11-oom":               "A driver that allocates without limit",
+	"01-malloc-free-trim": "malloc, free and trimming",
+	"02-demand-paging":    "Demand paging",
+	"03-kmalloc-contexts": "kmalloc in process, atomic and IRQ context",
+	"04-kmalloc-sizes":    "kmalloc size classes and kzalloc",
+	"05-get-free-pages":   "__get_free_pages and orders",
+	"06-vmalloc":          "vmalloc: contiguous virtual, scattered physical",
+	"07a-scull":           "scull (kmalloc quanta)",
+	"07b-scullp":          "scullp (whole pages)",
+	"07c-scullv":          "scullv (vmalloc)",
+	"08-ioremap":          "ioremap of device memory",
+	"09-memblock":         "Boot-time allocation with memblock",
+	"10-copy-user":        "copy_to_user / copy_from_user",
+	"11-oom":              "A driver that allocates without limit",
 }
 
 func exampleTitle(id string) string {
