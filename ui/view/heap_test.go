@@ -14,7 +14,7 @@ func handHeap() *glibc.Snapshot {
 	return &glibc.Snapshot{
 		Initialized: true,
 		Chunks: []glibc.Chunk{
-			{Addr: base, Size: 0x290, Flags: 1},                                        // tcache_perthread_struct
+			{Addr: base, Size: 0x290, Flags: 1},                                       // tcache_perthread_struct
 			{Addr: base + 0x290, Size: 0x20, Flags: 1, State: glibc.InTcache, Bin: 0}, // tcache[0]
 			{Addr: base + 0x2b0, Size: 0x30, Flags: 1, State: glibc.InFastbin, Bin: 1},
 			{Addr: base + 0x2e0, Size: 0x50, Flags: 1, State: glibc.InSmallbin, Bin: 5},

@@ -119,7 +119,7 @@ module_exit(m_exit);
 `
 	for _, c := range []struct {
 		name, settings, cache string
-		large             bool
+		large                 bool
 	}{
 		{"6.1: kmalloc(100) lands in kmalloc-128, 20000 bytes are a large kmalloc", "kernel=6.1", "kmalloc-128", true},
 		{"2.0: kmalloc(100) lands in size-128 (120 usable bytes)", "kernel=2.0", "size-128", false},
