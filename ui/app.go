@@ -24,6 +24,8 @@ type App struct {
 	Theme string
 	// Example is the gallery entry loaded last ("" after edits).
 	Example string
+	// Embed is set in the compact embedded layout.
+	Embed Embed
 	// Notice is a short message for the user (copied, link restored…).
 	Notice string
 	// ShowGallery and ShowSettings open those panels.

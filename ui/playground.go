@@ -49,9 +49,10 @@ type Playground struct {
 }
 
 // runChunk is how many statements Run executes between two yields to the
-// browser: about 25–50 ms of work in wasm (4–7 M statements/s, see
-// BENCHMARKS.md), so the page repaints and sees Stop at 20+ frames/s.
-const runChunk = 150_000
+// browser: about 30–40 ms of work in Chromium (measured by the browser
+// tests: 1.5–2 M statements/s there with the status refresh), so the page
+// repaints and sees Stop many times a second.
+const runChunk = 60_000
 
 // Yielder is what a run needs from its surroundings: a way to let the
 // page breathe between chunks.
@@ -217,18 +218,23 @@ func (p *Playground) Run(h Yielder) {
 	}
 	p.Running, p.Paused, p.stopReq = true, false, false
 	for p.Running {
+		// Between chunks only the status moves; the snapshot (which
+		// walks every frame) is taken once the run ends or pauses.
 		p.guard(func() {
-			p.sess.StepTo(p.sess.Steps() + runChunk)
-			p.afterMove()
+			if p.sess.StepTo(p.sess.Steps() + runChunk) {
+				p.afterMove()
+			}
 		})
 		if !p.Running || p.Internal != "" {
 			break
 		}
+		p.Rev++
 		if h != nil {
 			h.Yield()
 		}
 		if p.stopReq {
 			p.Running, p.Paused = false, true
+			p.guard(p.afterMove)
 			break
 		}
 	}

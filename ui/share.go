@@ -14,8 +14,11 @@ import (
 // out of links.
 func (a *App) Start() {
 	a.Theme = a.H.Pref("theme")
-	if a.View == "" {
-		a.View = "physical"
+	if a.Embed.Theme != "" {
+		a.Theme = a.Embed.Theme
+	}
+	if tabs := a.Tabs(); a.View == "" || !a.hasTab(a.View) {
+		a.View = tabs[0].ID
 	}
 	frag := a.H.Fragment()
 	st, err := view.DecodeFragment(frag)
@@ -37,7 +40,7 @@ func (a *App) Restore(st view.State) {
 	a.P.Code, a.P.Config = st.Code, st.Config
 	a.P.Reset()
 	a.Example = ""
-	if len(st.Views) > 0 && validView(st.Views[0]) {
+	if len(st.Views) > 0 && validView(st.Views[0]) && a.hasTab(st.Views[0]) {
 		a.View = st.Views[0]
 	}
 	if st.Step > 0 {
@@ -125,4 +128,13 @@ func (a *App) ToggleTheme() {
 		a.Theme = ""
 	}
 	a.H.SetPref("theme", a.Theme)
+}
+
+func (a *App) hasTab(id string) bool {
+	for _, t := range a.Tabs() {
+		if t.ID == id {
+			return true
+		}
+	}
+	return false
 }

@@ -4,7 +4,6 @@ package main
 
 import (
 	"syscall/js"
-	"time"
 )
 
 // host is the browser side of ui.Host.
@@ -17,10 +16,22 @@ func newHost() *host {
 	return &host{doc: js.Global().Get("document"), win: js.Global()}
 }
 
-// Yield sleeps a millisecond: with every goroutine blocked, Go's wasm
-// runtime returns to the browser's event loop (input, rendering), and a
-// timer brings the run back.
-func (h *host) Yield() { time.Sleep(time.Millisecond) }
+// Yield returns to the browser's event loop (input, rendering) and comes
+// back from a JS timer. It must wait on something only JavaScript can
+// wake: Go's wasm runtime hands control back to the page only when every
+// goroutine is blocked, and a Go timer (time.Sleep) has usually expired
+// by the time the scheduler looks, so it would never be idle.
+func (h *host) Yield() {
+	ch := make(chan struct{})
+	var f js.Func
+	f = js.FuncOf(func(js.Value, []js.Value) any {
+		f.Release()
+		close(ch)
+		return nil
+	})
+	h.win.Call("setTimeout", f, 0)
+	<-ch
+}
 
 func (h *host) InsertText(text string) {
 	// execCommand("insertText") goes through the editing pipeline, so the

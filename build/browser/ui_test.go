@@ -1,0 +1,238 @@
+package browser
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"mmplay/ui/view"
+)
+
+// waitStatus waits until the status line contains one of the words.
+func (p *page) waitStatus(words ...string) string {
+	p.t.Helper()
+	var conds []string
+	for _, w := range words {
+		conds = append(conds, fmt.Sprintf("s.includes(%s)", jsString(w)))
+	}
+	js := fmt.Sprintf(`(() => { const el = document.querySelector('[data-testid="status"]'); const s = el ? el.textContent : ""; return %s; })()`,
+		strings.Join(conds, " || "))
+	p.run(chromedp.Poll(js, nil, chromedp.WithPollingTimeout(30*time.Second)))
+	return p.text("status")
+}
+
+// text is an element's text content ("" when absent).
+func (p *page) text(testid string) string {
+	p.t.Helper()
+	var s string
+	p.run(chromedp.Evaluate(fmt.Sprintf(`(() => { const el = document.querySelector('[data-testid=%q]'); return el ? el.textContent : ""; })()`, testid), &s))
+	return s
+}
+
+func (p *page) click(testid string) {
+	p.t.Helper()
+	p.run(chromedp.Click(sel(testid), chromedp.ByQuery))
+}
+
+func (p *page) exists(testid string) bool {
+	p.t.Helper()
+	var ok bool
+	p.run(chromedp.Evaluate(fmt.Sprintf(`!!document.querySelector('[data-testid=%q]')`, testid), &ok))
+	return ok
+}
+
+func exampleIDs(t *testing.T) []string {
+	files, err := filepath.Glob(filepath.Join(root, "ui", "examples", "*.c"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no examples: %v", err)
+	}
+	var ids []string
+	for _, f := range files {
+		ids = append(ids, strings.TrimSuffix(filepath.Base(f), ".c"))
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// TestFirstVisit: the first visit opens the short malloc + demand paging
+// example, already run, with the Physical view drawn.
+func TestFirstVisit(t *testing.T) {
+	p := newPage(t)
+	start := time.Now()
+	p.open("/")
+	t.Logf("ready after %v", time.Since(start))
+	st := p.waitStatus("exited")
+	if !strings.Contains(st, "status 0") {
+		t.Errorf("status %q", st)
+	}
+	if out := p.text("stdout"); !strings.Contains(out, "malloc(64 MiB)") {
+		t.Errorf("stdout %q", out)
+	}
+	if !p.exists("phys-canvas") {
+		t.Error("no Physical canvas")
+	}
+	p.screenshot("first-visit")
+	p.noConsoleErrors()
+}
+
+// TestGalleryRunsEveryExample loads and runs each example from the gallery.
+func TestGalleryRunsEveryExample(t *testing.T) {
+	p := newPage(t)
+	p.open("/")
+	for _, id := range exampleIDs(t) {
+		p.click("open-gallery")
+		p.click("example-" + id)
+		st := p.waitStatus("exited", "killed", "stopped")
+		if strings.Contains(st, "compile error") || p.exists("internal-error") {
+			t.Errorf("%s: status %q", id, st)
+		}
+		out := p.text("stdout") + p.text("kernel-log")
+		if strings.TrimSpace(out) == "" {
+			t.Errorf("%s: no output and no kernel log (status %q)", id, st)
+		}
+		t.Logf("%s: %s", id, st)
+	}
+	p.noConsoleErrors()
+}
+
+const stepSnippet = `#include <stdlib.h>
+int main(void) {
+	char *a = malloc(24);
+	char *b = malloc(100);
+	free(a);
+	free(b);
+	return 0;
+}
+`
+
+// TestStepForwardAndBack steps, steps back (re-execution) and checks the
+// current line and the views follow.
+func TestStepForwardAndBack(t *testing.T) {
+	p := newPage(t)
+	p.open("/")
+	p.waitStatus("exited")
+	p.setCode(stepSnippet)
+	p.click("step")
+	p.waitStatus("1 statements")
+	p.click("step")
+	st := p.waitStatus("2 statements")
+	if !strings.Contains(st, "at line 5") {
+		t.Errorf("after two steps: %q", st)
+	}
+	if !p.exists("current-line") {
+		t.Error("no current-line marker")
+	}
+	p.click("tab-heap")
+	p.click("step")
+	p.click("step")
+	p.waitStatus("4 statements")
+	p.screenshot("step-heap")
+	p.click("step-back")
+	st = p.waitStatus("3 statements")
+	if !strings.Contains(st, "at line 6") {
+		t.Errorf("after step back: %q", st)
+	}
+	p.click("tab-timeline")
+	p.screenshot("step-timeline")
+	p.noConsoleErrors()
+}
+
+// TestEveryView opens each view after a run, in both themes and at
+// 360 px, and saves a screenshot of each.
+func TestEveryView(t *testing.T) {
+	p := newPage(t)
+	p.open("/")
+	p.click("open-gallery")
+	p.click("example-07b-scullp")
+	p.waitStatus("exited")
+	views := []string{"physical", "buddy", "slab", "virtual", "heap", "proc", "timeline"}
+	for _, theme := range []string{"light", "dark"} {
+		for p.attr("app", "class") != "app theme-"+theme && !strings.Contains(p.attr("app", "class"), "theme-"+theme) {
+			p.click("theme")
+		}
+		for _, v := range views {
+			p.click("tab-" + v)
+			p.run(chromedp.WaitVisible(sel("view-"+v), chromedp.ByQuery))
+			if txt := strings.TrimSpace(p.text("view-" + v)); txt == "" {
+				t.Errorf("view %s is empty", v)
+			}
+			p.screenshot(fmt.Sprintf("view-%s-%s", v, theme))
+		}
+	}
+	p.run(chromedp.EmulateViewport(360, 740))
+	for _, v := range []string{"physical", "heap", "virtual"} {
+		p.click("tab-" + v)
+		p.screenshot("narrow-360-" + v)
+	}
+	var overflow bool
+	p.run(chromedp.Evaluate(`document.documentElement.scrollWidth > document.documentElement.clientWidth + 1`, &overflow))
+	if overflow {
+		t.Error("the page scrolls sideways at 360 px")
+	}
+	p.noConsoleErrors()
+}
+
+func (p *page) attr(testid, name string) string {
+	p.t.Helper()
+	var s string
+	p.run(chromedp.Evaluate(fmt.Sprintf(`(() => { const el = document.querySelector('[data-testid=%q]'); return el ? (el.getAttribute(%q) || "") : ""; })()`, testid, name), &s))
+	return s
+}
+
+// TestSharedLinkRestoresState opens a link made by the share encoding and
+// checks the snippet, config, step and view come back.
+func TestSharedLinkRestoresState(t *testing.T) {
+	p := newPage(t)
+	frag := view.EncodeFragment(view.State{Code: stepSnippet, Config: "kernel=6.1", Step: 3, Views: []string{"heap"}})
+	p.open("/#" + frag)
+	st := p.waitStatus("3 statements")
+	if !strings.Contains(st, "at line 6") {
+		t.Errorf("status %q", st)
+	}
+	var code string
+	p.run(chromedp.Value(sel("editor-input"), &code, chromedp.ByQuery))
+	if code != stepSnippet {
+		t.Errorf("editor holds %q", code)
+	}
+	if p.attr("tab-heap", "aria-selected") != "true" {
+		t.Error("the heap view is not the open one")
+	}
+	// A damaged link says so and opens an example.
+	q := newPage(t)
+	q.open("/#s=" + strings.Repeat("A", 40))
+	if n := q.text("notice"); !strings.Contains(n, "damaged") {
+		t.Errorf("damaged link notice %q", n)
+	}
+	p.noConsoleErrors()
+	q.noConsoleErrors()
+}
+
+// TestBadInputKeepsThePageWorking: a compile error marks the line; an
+// endless loop is stopped by Stop while the page responds.
+func TestBadInputKeepsThePageWorking(t *testing.T) {
+	p := newPage(t)
+	p.open("/")
+	p.waitStatus("exited")
+	p.setCode("int main(void) {\n\treturn kmalloc(10, 0);\n}\n")
+	p.click("run")
+	p.waitStatus("compile error")
+	if !p.exists("error-marker") || !strings.Contains(p.text("diagnostics"), "snippet.c:2:") {
+		t.Errorf("no error marker or diagnostic: %q", p.text("diagnostics"))
+	}
+	p.screenshot("compile-error")
+	p.setCode("// mmplay: max-steps=4000000000\nint main(void) {\n\tlong i = 0;\n\tfor (;;) i++;\n}\n")
+	p.click("run")
+	p.waitStatus("running")
+	time.Sleep(300 * time.Millisecond)
+	p.click("stop")
+	st := p.waitStatus("paused")
+	if !strings.Contains(st, "paused at line 4") {
+		t.Errorf("after Stop: %q", st)
+	}
+	p.noConsoleErrors()
+}

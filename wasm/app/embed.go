@@ -1,0 +1,102 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"encoding/json"
+	"net/url"
+	"syscall/js"
+
+	"mmplay/ui"
+)
+
+// parentOrigin is the embedding page's origin (from document.referrer),
+// the only target the page posts its state to; "" when unknown.
+var parentOrigin string
+
+// listenEmbed answers the embed API's postMessage calls (SPEC §8). Only
+// messages from the embedding window are taken; a reply goes to the
+// sender's origin only. Bad input gets an error reply, never HTML.
+func listenEmbed(app *ui.App) {
+	if ref := js.Global().Get("document").Get("referrer").String(); ref != "" {
+		if u, err := url.Parse(ref); err == nil && u.Scheme != "" && u.Host != "" {
+			parentOrigin = u.Scheme + "://" + u.Host
+		}
+	}
+	win := js.Global()
+	win.Call("addEventListener", "message", js.FuncOf(func(this js.Value, args []js.Value) any {
+		ev := args[0]
+		parent := win.Get("parent")
+		if !ev.Get("source").Equal(parent) || parent.Equal(win) {
+			return nil // not from the page that embeds us
+		}
+		origin := ev.Get("origin").String()
+		if parentOrigin != "" && origin != parentOrigin {
+			return nil // the embedding page navigated elsewhere
+		}
+		data := ev.Get("data")
+		if data.Type() != js.TypeObject {
+			return nil
+		}
+		m := ui.Message{Type: str(data.Get("type"))}
+		if len(m.Type) < 7 || m.Type[:7] != "mmplay:" || m.Type == "mmplay:state" || m.Type == "mmplay:height" {
+			return nil
+		}
+		m.Code = str(data.Get("code"))
+		if c := data.Get("config"); c.Type() == js.TypeString {
+			m.Config, m.HasCfg = c.String(), true
+		}
+		source := ev.Get("source")
+		// The handler may not block the JS event loop: take the render
+		// lock on a goroutine.
+		go func() {
+			app.Env.Lock()
+			reply := app.HandleMessage(m)
+			app.Env.UnlockRender()
+			post(source, reply, origin)
+		}()
+		return nil
+	}))
+}
+
+func str(v js.Value) string {
+	if v.Type() == js.TypeString {
+		return v.String()
+	}
+	return ""
+}
+
+// post sends a reply as a plain object (structured clone of parsed JSON).
+func post(target js.Value, v any, origin string) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	obj := js.Global().Get("JSON").Call("parse", string(b))
+	target.Call("postMessage", obj, origin)
+}
+
+var lastHeight int
+var lastRev uint64 = ^uint64(0)
+
+// announce tells the embedding page the content height (so it can size the
+// iframe) and, when the machine moved, the new state.
+func announce(app *ui.App) {
+	parent := js.Global().Get("parent")
+	if parent.Equal(js.Global()) {
+		return
+	}
+	h := js.Global().Get("document").Get("documentElement").Get("scrollHeight").Int()
+	target := parentOrigin
+	if target == "" {
+		target = "*" // only the height, which tells nothing, goes to an unknown parent
+	}
+	if h != lastHeight {
+		lastHeight = h
+		post(parent, map[string]any{"type": "mmplay:height", "height": h}, target)
+	}
+	if app.P.Rev != lastRev && parentOrigin != "" && !app.P.Running {
+		lastRev = app.P.Rev
+		post(parent, app.State(), parentOrigin)
+	}
+}
