@@ -24,7 +24,7 @@ commands:
   test    run all tests (native, wasm under Node, browser)
   serve   build what is stale and serve the playground on http://localhost:8080 [--port N]
   gen     generate ui/*_gen.go from the vugu components
-  wasm    compile the browser app to dist/app.wasm
+  wasm    compile the browser app to .build/app.wasm
   dist    build the whole site into dist/
   golden  record testdata/golden/expected from real gcc + glibc
           ([--verify | --check N] [NAME...])

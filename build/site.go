@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,13 +13,20 @@ import (
 
 // The site is built in three stages, each redone only when stale, so that
 // `go run ./build serve` on a fresh checkout is one command and a second
-// run costs nothing:
+// run costs little:
 //
 //  1. gen:  ui/*.vugu → ui/*_gen.go (vugu's code generator, as a library);
-//  2. wasm: GOOS=js GOARCH=wasm go build ./wasm/app → dist/app.wasm
+//  2. wasm: GOOS=js GOARCH=wasm go build ./wasm/app → .build/app.wasm
 //     (trimmed: -trimpath, -ldflags=-s -w, no debug info);
-//  3. dist: public/ and Go's wasm_exec.js copied beside it, then the
-//     delivery steps (hashing, compression, service worker: site_dist.go).
+//  3. dist: public/, Go's wasm_exec.js, vugu's DOM helper, the icons and
+//     the wasm, made into the deployable site in dist/: content-hashed
+//     names, .br and .gz files, the service worker's precache list and the
+//     single-file build (dist.go). Always redone; the expensive part, brotli
+//     on the wasm, is cached by content in .build/z/.
+//
+// RATIONALE: the compiled wasm is an intermediate, not part of the site
+// (the site has it as assets/app.<hash>.wasm), so it lives in .build/,
+// outside dist/, and a deploy of dist/ uploads no stray copy.
 //
 // RATIONALE: the generated ui/*_gen.go files are checked in, so that
 // `go vet ./...` and `go test ./...` work on a fresh clone before any
@@ -31,6 +37,7 @@ const (
 	uiDir     = "ui"
 	publicDir = "public"
 	distDir   = "dist"
+	cacheDir  = ".build" // intermediates: the compiled wasm, compressed files (git-ignored)
 	appPkg    = "./wasm/app"
 	appWasm   = "app.wasm"
 )
@@ -51,10 +58,10 @@ func runGen(args []string) error {
 
 // runWasm compiles the browser app.
 func runWasm(args []string) error {
-	if err := os.MkdirAll(distDir, 0o755); err != nil {
+	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 		return err
 	}
-	out := filepath.Join(distDir, appWasm)
+	out := filepath.Join(cacheDir, appWasm)
 	return run([]string{"GOOS=js", "GOARCH=wasm"}, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, appPkg)
 }
 
@@ -65,30 +72,12 @@ func runDist(args []string) error {
 			return err
 		}
 	}
-	if stale([]string{filepath.Join(distDir, appWasm)}, wasmInputs()) {
+	if stale([]string{filepath.Join(cacheDir, appWasm)}, wasmInputs()) {
 		if err := runWasm(nil); err != nil {
 			return err
 		}
 	}
 	return assemble()
-}
-
-// assemble copies the static files and wasm_exec.js into dist/.
-func assemble() error {
-	goroot, err := goEnv("GOROOT")
-	if err != nil {
-		return err
-	}
-	if err := copyFile(filepath.Join(goroot, "lib", "wasm", "wasm_exec.js"), filepath.Join(distDir, "wasm_exec.js")); err != nil {
-		return fmt.Errorf("wasm_exec.js: %w", err)
-	}
-	return filepath.WalkDir(publicDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(publicDir, p)
-		return copyFile(p, filepath.Join(distDir, rel))
-	})
 }
 
 func genInputs() []string  { return glob(uiDir, ".vugu") }
@@ -134,24 +123,4 @@ func stale(outputs, inputs []string) bool {
 		}
 	}
 	return false
-}
-
-func copyFile(src, dst string) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

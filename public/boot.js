@@ -1,14 +1,94 @@
-// Starts the Go program (app.wasm). Errors loading it are shown in the page.
+// boot.js starts the Go program (the app's wasm) in the page.
+//
+// index.html loads, in order, wasm_exec.js (Go's runtime glue: class Go),
+// vugu.js (vugu's DOM helper, see build/vugu.go) and this file. The build
+// renames all three and the wasm to content-hashed names and rewrites the
+// quoted names below to match (app.wasm becomes assets/app.<hash>.wasm).
+//
+// The wasm comes from one of two places:
+//   - the single-file build (mmplay.html) carries it in the page, in
+//     <script type="application/octet-stream" id="mmplay-wasm">, gzipped
+//     and base64-encoded: no fetch, and so it works from file://;
+//   - otherwise it is fetched; once it is compiled the service worker
+//     (sw.js) is registered, so that its install, which caches the wasm,
+//     finds it in the HTTP cache instead of downloading it a second time.
 (function () {
   "use strict";
-  const go = new Go();
+
   const show = (msg) => {
     const el = document.querySelector("[data-testid=boot]");
-    if (el) { el.textContent = msg; el.classList.add("boot-error"); }
+    if (el) {
+      el.textContent = msg;
+      el.classList.add("boot-error");
+    }
   };
-  const load = WebAssembly.instantiateStreaming
-    ? WebAssembly.instantiateStreaming(fetch("app.wasm"), go.importObject)
-    : fetch("app.wasm").then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, go.importObject));
-  load.then((res) => go.run(res.instance))
-      .catch((err) => show("mmplay could not start: " + err));
+
+  // vugu's renderer defines its JavaScript half with window.eval, which
+  // the Content-Security-Policy refuses. vugu.js has already defined it, so
+  // that one call is answered here without evaluating anything; every other
+  // eval goes to the real one (and is refused as before).
+  const nativeEval = window.eval;
+  window.eval = function (src) {
+    if (typeof src === "string" && typeof window.vuguRender === "function" &&
+        src.startsWith("(function(){if(window.vuguRender)return;")) {
+      return undefined;
+    }
+    return nativeEval(src);
+  };
+
+  const inline = document.getElementById("mmplay-wasm");
+
+  function base64Bytes(text) {
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(text);
+    const bin = atob(text);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return bytes;
+  }
+
+  // wasmResponse returns the app's wasm as a Response.
+  async function wasmResponse() {
+    if (inline) {
+      let body = new Blob([base64Bytes(inline.textContent.trim())]).stream();
+      if (inline.dataset.encoding === "gzip") {
+        if (typeof DecompressionStream !== "function") {
+          throw new Error("this browser cannot unpack the playground (it lacks DecompressionStream); use a current Chrome, Firefox or Safari");
+        }
+        body = body.pipeThrough(new DecompressionStream("gzip"));
+      }
+      return new Response(body, { headers: { "Content-Type": "application/wasm" } });
+    }
+    const resp = await fetch("app.wasm");
+    if (!resp.ok) throw new Error("app.wasm: HTTP " + resp.status + " " + resp.statusText);
+    return resp;
+  }
+
+  async function instantiate(go) {
+    const resp = await wasmResponse();
+    const type = resp.headers.get("Content-Type") || "";
+    if (WebAssembly.instantiateStreaming && type.startsWith("application/wasm")) {
+      return WebAssembly.instantiateStreaming(resp, go.importObject);
+    }
+    // A host that sends the wasm with another type: compile from bytes.
+    return WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
+  }
+
+  function registerServiceWorker() {
+    if (inline || !("serviceWorker" in navigator) || !/^https?:$/.test(location.protocol)) return;
+    navigator.serviceWorker.register("sw.js").catch((err) => {
+      // Offline use is lost, nothing else: say so quietly.
+      console.warn("mmplay: no offline use (the service worker did not register):", err);
+    });
+  }
+
+  const go = new Go();
+  instantiate(go)
+    .then((res) => {
+      registerServiceWorker();
+      return go.run(res.instance);
+    })
+    .catch((err) => {
+      const offline = navigator.onLine === false ? " (this browser is offline)" : "";
+      show("mmplay could not start" + offline + ": " + (err && err.message ? err.message : err));
+    });
 })();

@@ -1,0 +1,454 @@
+package browser
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/log"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"mmplay/build/internal/site"
+)
+
+// The delivery tests (issue 5): the site as a host serves it (hashed
+// assets, _headers with its Content-Security-Policy, precompressed files),
+// the service worker, the tutorial page's lazy embeds, embed.js on a page
+// of another origin, and the single-file build from file://.
+//
+// Each test that counts requests or stops its server starts its own
+// (a new port is a new origin: its own HTTP cache entries and service
+// worker), so the shared server stays up for the other tests.
+
+// siteServer serves dist/ and records every response it sends.
+type siteServer struct {
+	*httptest.Server
+	mu   sync.Mutex
+	sent []sent
+}
+
+// sent is one response: its path, status, body bytes as sent (compressed
+// when Content-Encoding is set) and encoding.
+type sent struct {
+	path   string
+	status int
+	bytes  int
+	enc    string
+}
+
+func (s sent) String() string {
+	return fmt.Sprintf("%s %d %dB %s", s.path, s.status, s.bytes, s.enc)
+}
+
+func startSite(t *testing.T) *siteServer {
+	t.Helper()
+	s := &siteServer{}
+	h := site.Handler(builtSite())
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &recorder{ResponseWriter: w}
+		h.ServeHTTP(rec, r)
+		s.mu.Lock()
+		s.sent = append(s.sent, sent{r.URL.Path, rec.status, rec.n, w.Header().Get("Content-Encoding")})
+		s.mu.Unlock()
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// take returns the responses sent since the last take.
+func (s *siteServer) take() []sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := s.sent
+	s.sent = nil
+	return out
+}
+
+func total(ss []sent) (n int) {
+	for _, s := range ss {
+		n += s.bytes
+	}
+	return n
+}
+
+type recorder struct {
+	http.ResponseWriter
+	status, n int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(b)
+	r.n += n
+	return n, err
+}
+
+// watchPolicy makes p record, as errors, Content-Security-Policy
+// violations in any frame of the page (the securitypolicyviolation event,
+// logged with console.error, which the harness records) and the browser's
+// own error log entries (failed loads, refused scripts).
+func (p *page) watchPolicy() {
+	p.t.Helper()
+	chromedp.ListenTarget(p.ctx, func(ev any) {
+		if e, ok := ev.(*log.EventEntryAdded); ok && e.Entry.Level == log.LevelError {
+			p.mu.Lock()
+			p.errors = append(p.errors, fmt.Sprintf("log (%s): %s %s", e.Entry.Source, e.Entry.Text, e.Entry.URL))
+			p.mu.Unlock()
+		}
+	})
+	p.run(chromedp.ActionFunc(func(ctx context.Context) error {
+		_, err := cdppage.AddScriptToEvaluateOnNewDocument(`document.addEventListener("securitypolicyviolation",
+			(e) => console.error("CSP violation: " + e.violatedDirective + " blocked " + e.blockedURI + " at " + e.sourceFile + ":" + e.lineNumber));`).Do(ctx)
+		return err
+	}))
+}
+
+// navigate loads url and waits for the app's ready flag.
+func (p *page) navigateReady(url string) {
+	p.t.Helper()
+	p.run(chromedp.Navigate(url), chromedp.WaitVisible(`html[data-mmplay-ready="true"]`, chromedp.ByQuery))
+}
+
+// eval evaluates a JavaScript expression, awaiting it if it is a promise.
+func (p *page) eval(js string, out any) {
+	p.t.Helper()
+	p.run(chromedp.Evaluate(js, out, func(ep *runtime.EvaluateParams) *runtime.EvaluateParams {
+		return ep.WithAwaitPromise(true)
+	}))
+}
+
+// runSnippet runs a tiny program in the page's editor and checks its output.
+func (p *page) runSnippet() {
+	p.t.Helper()
+	var out string
+	p.setCode("#include <stdio.h>\n#include <stdlib.h>\nint main(void){ char *q = malloc(64); printf(\"got %d\\n\", q != 0); free(q); return 0; }")
+	p.run(chromedp.Click(sel("run"), chromedp.ByQuery),
+		chromedp.Poll(`(document.querySelector('[data-testid="stdout"]')||{}).textContent || ""`, &out,
+			chromedp.WithPollingTimeout(20*time.Second)))
+	if !strings.Contains(out, "got 1") {
+		p.t.Errorf("stdout = %q, want it to contain %q", out, "got 1")
+	}
+}
+
+var wasmPath = regexp.MustCompile(`^/assets/app\.[0-9a-f]+\.wasm$`)
+
+// TestServiceWorkerOffline: a first visit installs the service worker; a
+// second visit transfers nothing but revalidations; with the server gone,
+// a reload still starts the playground, which still runs a program.
+func TestServiceWorkerOffline(t *testing.T) {
+	p := newPage(t)
+	p.watchPolicy()
+	srv := startSite(t)
+
+	p.navigateReady(srv.URL + "/")
+	var controlled bool
+	p.eval(`navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller ? true :
+		new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true))))`, &controlled)
+	// The install's cache.addAll may still be running: wait for the shell.
+	var cached int
+	p.eval(`(async () => { for (let i = 0; i < 200; i++) {
+		const keys = await caches.keys();
+		if (keys.length) { const c = await caches.open(keys[0]); const n = (await c.keys()).length;
+			if (n > 0 && (await navigator.serviceWorker.ready).active.state === "activated") return n; }
+		await new Promise((r) => setTimeout(r, 50)); } return 0; })()`, &cached)
+	if cached == 0 {
+		t.Fatal("the service worker cached nothing")
+	}
+	cold := srv.take()
+	wasmDownloads := 0
+	for _, s := range cold {
+		if wasmPath.MatchString(s.path) && s.status == http.StatusOK {
+			wasmDownloads++
+		}
+	}
+	if wasmDownloads != 1 {
+		t.Errorf("first visit: the wasm was sent %d times, want 1 (the service worker's install should find it in the HTTP cache): %v", wasmDownloads, cold)
+	}
+
+	// Second visit, server up: only revalidations (304s, no body).
+	p.navigateReady(srv.URL + "/")
+	second := srv.take()
+	for _, s := range second {
+		if s.status == http.StatusOK && s.bytes > 0 && s.path != "/sw.js" {
+			t.Errorf("second visit downloaded %s", s)
+		}
+	}
+
+	// Server gone: a reload still works, from the service worker's cache.
+	srv.Close()
+	p.run(chromedp.Reload(), chromedp.WaitVisible(`html[data-mmplay-ready="true"]`, chromedp.ByQuery))
+	p.runSnippet()
+	p.screenshot("offline-reload")
+	p.noConsoleErrors()
+
+	report := map[string]any{
+		"cold_load_bytes":     total(cold),
+		"cold_load_responses": len(cold),
+		"second_visit_bytes":  total(second),
+		"second_visit":        fmt.Sprint(second),
+		"precached_entries":   cached,
+	}
+	t.Logf("first visit: %d responses, %d bytes: %v", len(cold), total(cold), cold)
+	t.Logf("second visit: %d responses, %d bytes: %v", len(second), total(second), second)
+	saveMeasurements(t, "service-worker", report)
+}
+
+// TestTutorialEmbeds: the tutorial's five snippets become playgrounds only
+// as they scroll near the viewport, each starts with its own code (decoded
+// from the fragment embed.js wrote), and the wasm is downloaded once.
+func TestTutorialEmbeds(t *testing.T) {
+	p := newPage(t)
+	p.watchPolicy()
+	srv := startSite(t)
+	p.run(chromedp.Navigate(srv.URL+"/tutorial.html"), chromedp.WaitReady("body", chromedp.ByQuery))
+	var pres, frames int
+	p.run(chromedp.Sleep(300*time.Millisecond),
+		chromedp.Evaluate(`document.querySelectorAll("pre[data-mmplay]").length`, &pres),
+		chromedp.Evaluate(`document.querySelectorAll("iframe.mmplay-embed").length`, &frames))
+	if pres+frames != 5 {
+		t.Fatalf("the tutorial has %d snippets and %d embeds, want 5 in all", pres, frames)
+	}
+	if frames >= 5 {
+		t.Errorf("all %d embeds were created at load: they should wait until scrolled near", frames)
+	}
+	p.screenshot("tutorial-top")
+
+	marks := []string{"sbrk(0)", "minor_faults()", "__get_free_pages(GFP_KERNEL, order)", "ksize(p)", "vmalloc_to_pfn"}
+	for i := 0; i < 5; i++ {
+		var code string
+		js := fmt.Sprintf(`(async () => {
+			const el = () => document.querySelectorAll("pre[data-mmplay], iframe.mmplay-embed")[%d];
+			el().scrollIntoView({block: "center"});
+			for (let k = 0; k < 600; k++) {
+				const f = el();
+				const d = f.tagName === "IFRAME" && f.contentDocument;
+				if (d && d.documentElement && d.documentElement.dataset.mmplayReady === "true") {
+					const ta = d.querySelector('[data-testid="editor-input"]');
+					return ta ? ta.value : "(no editor)";
+				}
+				await new Promise((r) => setTimeout(r, 50));
+			}
+			return "(not ready after 30 s)";
+		})()`, i)
+		p.eval(js, &code)
+		if !strings.Contains(code, marks[i]) {
+			t.Errorf("embed %d: its editor holds %.80q…, want the snippet with %q", i+1, code, marks[i])
+		}
+	}
+	p.run(chromedp.Evaluate(`window.scrollTo(0, 0)`, nil))
+	p.screenshot("tutorial")
+
+	var downloads []sent
+	for _, s := range srv.take() {
+		if wasmPath.MatchString(s.path) {
+			downloads = append(downloads, s)
+		}
+	}
+	if len(downloads) != 1 {
+		t.Errorf("5 embeds: the server sent the wasm %d times, want once: %v", len(downloads), downloads)
+	}
+	// What the browser itself saw, from each frame's Resource Timing (the
+	// chromedp network events of this Chromium do not all decode).
+	var loads struct{ Loads, Transferred int }
+	p.eval(`(() => {
+		let loads = 0, transferred = 0;
+		for (const w of [window, ...Array.from(document.querySelectorAll("iframe"), (f) => f.contentWindow)]) {
+			for (const e of w.performance.getEntriesByType("resource")) {
+				if (/\/assets\/app\.[0-9a-f]+\.wasm$/.test(e.name)) { loads++; if (e.transferSize > 1000) transferred++; }
+			}
+		}
+		return {Loads: loads, Transferred: transferred};
+	})()`, &loads)
+	t.Logf("5 embeds: the wasm loaded %d times, %d of them over the network; the server sent it %d times", loads.Loads, loads.Transferred, len(downloads))
+	if loads.Transferred > 1 {
+		t.Errorf("the browser fetched the wasm over the network %d times", loads.Transferred)
+	}
+	saveMeasurements(t, "tutorial", map[string]any{"wasm_loads": loads.Loads, "wasm_over_network": loads.Transferred, "wasm_sent_by_server": len(downloads)})
+
+	// embed.js resizes an embed when the embed asks, and only then.
+	var got string
+	p.eval(`(async () => {
+		const f = document.querySelector("iframe.mmplay-embed");
+		const before = f.style.height;
+		window.postMessage({type: "mmplay:height", height: 999}, "*"); // from the page, not from an embed
+		await new Promise((r) => setTimeout(r, 100));
+		if (f.style.height !== before) return "resized by a message from the page itself: " + f.style.height;
+		window.testResized = new Promise((resolve) => {
+			const mo = new MutationObserver(() => { if (f.style.height === "777px") { mo.disconnect(); resolve("ok"); } });
+			mo.observe(f, {attributes: true, attributeFilter: ["style"]});
+			setTimeout(() => resolve("not resized: " + f.style.height), 5000);
+		});
+		return "ok";
+	})()`, &got)
+	if got != "ok" {
+		t.Fatal(got)
+	}
+	p.evalInFrame("index.html?embed", `parent.postMessage({type: "mmplay:height", height: 777}, "*")`)
+	p.eval(`window.testResized`, &got)
+	if got != "ok" {
+		t.Errorf("an embed's own height message: %s", got)
+	}
+	p.noConsoleErrors()
+}
+
+// TestEmbedForeignHost: an author's page on another origin uses embed.js;
+// the embed comes from the playground's origin (the script's directory), an
+// embed resizes on its own messages, and messages from the host's origin
+// (even from an iframe that was an embed) are ignored.
+func TestEmbedForeignHost(t *testing.T) {
+	p := newPage(t)
+	srv := startSite(t)
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprintf(w, `<!doctype html><title>an author's page</title><h1>My tutorial</h1>
+<pre data-mmplay data-views="heap" data-theme="dark">#include &lt;stdlib.h&gt;
+int main(void) { free(malloc(100)); return 0; }</pre>
+<script src="%s/embed.js"></script>`, srv.URL)
+		case "/spoof.html":
+			// Same origin as the host page, so it can tell the parent when it is done.
+			fmt.Fprint(w, `<!doctype html><script>
+parent.postMessage({type: "mmplay:height", height: 999}, "*");
+parent.postMessage({type: "test:spoofed"}, "*");
+</script>`)
+		}
+	}))
+	defer host.Close()
+
+	p.run(chromedp.Navigate(host.URL+"/"), chromedp.WaitReady("iframe.mmplay-embed", chromedp.ByQuery))
+	var src string
+	p.run(chromedp.AttributeValue("iframe.mmplay-embed", "src", &src, nil, chromedp.ByQuery))
+	if want := srv.URL + "/index.html?embed&views=heap&theme=dark#s="; !strings.HasPrefix(src, want) {
+		t.Errorf("embed src = %q, want %s…", src, want)
+	}
+	var result string
+	p.eval(`(async () => {
+		const f = document.querySelector("iframe.mmplay-embed");
+		const before = f.style.height;
+		const done = new Promise((r) => window.addEventListener("message", (e) => e.data && e.data.type === "test:spoofed" && r()));
+		f.src = location.origin + "/spoof.html"; // the embed's window now has the host's origin
+		await done;
+		await new Promise((r) => setTimeout(r, 50));
+		return f.style.height === before ? "ignored" : "resized to " + f.style.height;
+	})()`, &result)
+	if result != "ignored" {
+		t.Errorf("a height message from the host's origin: %s, want it ignored", result)
+	}
+	p.noConsoleErrors()
+}
+
+// TestSingleFile: dist/mmplay.html starts from file:// (no server, no
+// service worker, the wasm inlined) and runs a program.
+func TestSingleFile(t *testing.T) {
+	p := newPage(t)
+	p.watchPolicy()
+	p.navigateReady("file://" + filepath.ToSlash(filepath.Join(builtSite(), "mmplay.html")))
+	p.runSnippet()
+	p.screenshot("single-file")
+	p.noConsoleErrors()
+}
+
+// TestSitePolicy: the app under the site's Content-Security-Policy loads,
+// runs a program and violates nothing; the policy is the one _headers
+// sets.
+func TestSitePolicy(t *testing.T) {
+	p := newPage(t)
+	p.watchPolicy()
+	srv := startSite(t)
+	resp, err := http.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	csp := resp.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self' 'wasm-unsafe-eval'", "frame-ancestors *"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("Content-Security-Policy %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "'unsafe-eval'") {
+		t.Errorf("Content-Security-Policy allows eval: %q", csp)
+	}
+	p.navigateReady(srv.URL + "/")
+	p.runSnippet()
+	p.noConsoleErrors()
+}
+
+// builtSite is the folder the tests serve: dist/, or MMPLAY_SITE_DIR.
+func builtSite() string {
+	if d := os.Getenv("MMPLAY_SITE_DIR"); d != "" {
+		return d
+	}
+	return filepath.Join(root, "dist")
+}
+
+// saveMeasurements writes numbers for BENCHMARKS.md to artifacts/.
+func saveMeasurements(t *testing.T, name string, m map[string]any) {
+	dir := filepath.Join(root, "artifacts")
+	os.MkdirAll(dir, 0o755)
+	b, _ := json.MarshalIndent(m, "", "  ")
+	if err := os.WriteFile(filepath.Join(dir, "delivery-"+name+".json"), b, 0o644); err != nil {
+		t.Log(err)
+	}
+}
+
+// evalInFrame evaluates js in the first frame whose URL contains urlPart,
+// in an isolated world of that frame (CDP's evaluation is not subject to
+// the page's Content-Security-Policy; the world shares the frame's window,
+// so postMessage from it comes from that frame).
+func (p *page) evalInFrame(urlPart, js string) {
+	p.t.Helper()
+	p.run(chromedp.ActionFunc(func(ctx context.Context) error {
+		tree, err := cdppage.GetFrameTree().Do(ctx)
+		if err != nil {
+			return err
+		}
+		var find func(t *cdppage.FrameTree) *cdp.Frame
+		find = func(t *cdppage.FrameTree) *cdp.Frame {
+			if strings.Contains(t.Frame.URL, urlPart) {
+				return t.Frame
+			}
+			for _, c := range t.ChildFrames {
+				if f := find(c); f != nil {
+					return f
+				}
+			}
+			return nil
+		}
+		f := find(tree)
+		if f == nil {
+			return fmt.Errorf("no frame with %q in its URL", urlPart)
+		}
+		id, err := cdppage.CreateIsolatedWorld(f.ID).Do(ctx)
+		if err != nil {
+			return err
+		}
+		_, exc, err := runtime.Evaluate(js).WithContextID(id).Do(ctx)
+		if err == nil && exc != nil {
+			err = exc
+		}
+		return err
+	}))
+}
