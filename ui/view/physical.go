@@ -14,19 +14,30 @@ package view
 // pixel row of each row of cells run by run, filling spans by doubling
 // copies of a 4-byte pattern, and then copies that row down the other
 // Cell-1 pixel rows. Its cost is therefore the number of runs, not of
-// pixels: natively ~0.8 ms for 1 Mi frames in 16 k runs and ~0.13 ms for
-// a freshly booted 4 GiB machine (BenchmarkPaint1M, BenchmarkPaint4GiB).
+// pixels. Measured (best of 4, on a shared 2-core machine; wasm under
+// Node):
+//
+//	                                      native    wasm
+//	BenchmarkPaint4GiB (booted, ~400 runs) 0.13 ms   0.3 ms
+//	BenchmarkPaint1M   (16 k runs)         0.9 ms    3.3 ms
+//	BenchmarkPaint1MOrder0 (1 Mi runs)     4.9 ms   12.4 ms
+//	BenchmarkPaint1MWorstCase (1 Mi runs)  7.4 ms   22 ms
+//
 // The engine starts a run at every block head, so a machine whose memory
-// is mostly order-0 allocations has one 48-byte run per frame; that worst
-// case (BenchmarkPaint1MWorstCase, ~8 ms natively) is bound by reading
-// the runs themselves. The component should therefore paint once per
-// snapshot, keep the buffer, and draw hover and change highlights
-// (HighlightFrames) on a copy of it (a 4 MiB copy is ~0.2 ms).
+// is mostly order-0 allocations has one 48-byte run per frame (Order0:
+// one owner; WorstCase: owners alternating frame by frame). There the
+// cost is reading the runs and finding each one's colour, which
+// colorCache keeps to a pointer comparison; the worst case misses the
+// browser budget, and only a more compact frame snapshot from the engine
+// would fix that. The component should paint once per snapshot, keep the
+// buffer, and draw hover and change highlights (HighlightFrames) on a
+// copy of it (a 4 MiB copy is ~0.2 ms).
 
 import (
 	"encoding/binary"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"mmplay/engine"
 	"mmplay/engine/arch"
@@ -237,7 +248,14 @@ func Paint(runs []phys.FrameRun, l PhysLayout, buf []byte) []byte {
 	p := painter{buf: buf, cols: uint64(l.Cols), cell: l.Cell, stride: w * 4}
 	total := uint64(l.Rows) * uint64(l.Cols)
 	frames := min(l.Frames, total)
-	var colors colorCache
+	var (
+		colors colorCache
+		col    [4]byte
+		// The last run's names by address (see colorCache): most runs
+		// have their predecessor's owner and zone.
+		lastOwner, lastZone *byte
+		lastOLen, lastZLen  = -1, -1
+	)
 	for i := range runs {
 		r := &runs[i]
 		if r.PFN >= frames {
@@ -250,7 +268,11 @@ func Paint(runs []phys.FrameRun, l PhysLayout, buf []byte) []byte {
 		if r.PFN > p.pfn {
 			p.span(r.PFN-p.pfn, [4]byte{})
 		}
-		col := colors.get(r.Owner, r.Zone)
+		if op, zp := unsafe.StringData(r.Owner), unsafe.StringData(r.Zone); op != lastOwner || zp != lastZone ||
+			len(r.Owner) != lastOLen || len(r.Zone) != lastZLen {
+			col = colors.get(r.Owner, r.Zone)
+			lastOwner, lastZone, lastOLen, lastZLen = op, zp, len(r.Owner), len(r.Zone)
+		}
 		if end-p.pfn == 1 && l.Cell == 1 && p.col+1 < p.cols {
 			// The hot case of a busy machine: a one-frame run (every
 			// order-0 allocation heads a run of its own) in 1-px cells.
@@ -319,22 +341,46 @@ func (p *painter) span(n uint64, c [4]byte) {
 	}
 }
 
-// colorCache holds the colours of the (owner, zone) pairs; ownerIndex and
-// zoneIndex find a pair's slot with string switches, which compile to a
-// few inlined comparisons of constant strings (no hashing): the worst case
-// of Paint asks once per frame.
+// colorCache holds the colours of the (owner, zone) pairs. Its front is
+// the last few pairs seen, keyed by the address and length of the names:
+// an engine snapshot's runs share the bytes of each name, so a pointer
+// comparison finds them (a string == would call memequal, which costs as
+// much as the rest of Paint's loop; this halves the one-run-per-frame
+// case in wasm). Names met for the first time, or decoded from JSON into
+// bytes of their own, go through ownerIndex and zoneIndex: string
+// switches that compile to a few comparisons with constants.
 type colorCache struct {
-	rgba [phys.NumOwners + 1][phys.NumZones + 1][4]byte
-	have [phys.NumOwners + 1][phys.NumZones + 1]bool
+	recent [4]struct {
+		owner, zone *byte
+		ol, zl      int
+		rgba        [4]byte
+	}
+	nrecent, next int
+	rgba          [phys.NumOwners + 1][phys.NumZones + 1][4]byte
+	have          [phys.NumOwners + 1][phys.NumZones + 1]bool
 }
 
 func (cc *colorCache) get(owner, zone string) [4]byte {
+	op, zp := unsafe.StringData(owner), unsafe.StringData(zone)
+	for i := 0; i < cc.nrecent; i++ {
+		e := &cc.recent[i]
+		if e.owner == op && e.zone == zp && e.ol == len(owner) && e.zl == len(zone) {
+			return e.rgba
+		}
+	}
 	o, z := ownerIndex(owner), zoneIndex(zone)
 	if !cc.have[o][z] {
 		c := OwnerColor(owner, zone)
 		cc.rgba[o][z], cc.have[o][z] = [4]byte{c[0], c[1], c[2], 0xff}, true
 	}
-	return cc.rgba[o][z]
+	e := &cc.recent[cc.next]
+	e.owner, e.zone, e.ol, e.zl, e.rgba = op, zp, len(owner), len(zone), cc.rgba[o][z]
+	cc.next = (cc.next + 1) % len(cc.recent)
+	cc.nrecent = max(cc.nrecent, cc.next)
+	if cc.next == 0 {
+		cc.nrecent = len(cc.recent)
+	}
+	return e.rgba
 }
 
 // ownerIndex is the phys.Owner named s, or NumOwners for an unknown name

@@ -465,6 +465,23 @@ func BenchmarkPaint1MWorstCase(b *testing.B) {
 	}
 }
 
+// BenchmarkPaint1MOrder0: every frame is its own run of one owner (a
+// program that touched all of memory page by page: each order-0
+// allocation heads a run).
+func BenchmarkPaint1MOrder0(b *testing.B) {
+	runs := make([]phys.FrameRun, 1<<20)
+	for i := range runs {
+		runs[i] = phys.FrameRun{PFN: uint64(i), Count: 1, Owner: "user anon", Zone: "DMA32", Order: 0}
+	}
+	l := Layout(1<<20, 1024, 1)
+	buf := Paint(runs, l, nil)
+	b.SetBytes(int64(len(buf)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		buf = Paint(runs, l, buf)
+	}
+}
+
 // BenchmarkPaint1MZoom4: the same machine zoomed to 4-px cells (16 Mi
 // pixels, block boundaries drawn).
 func BenchmarkPaint1MZoom4(b *testing.B) {
