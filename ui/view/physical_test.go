@@ -2,6 +2,7 @@ package view
 
 import (
 	"bytes"
+	"encoding/json"
 	"math/rand"
 	"strings"
 	"testing"
@@ -198,12 +199,35 @@ func TestPaintMatchesReference(t *testing.T) {
 			t.Errorf("%s: Paint over a dirty buffer differs from the reference", c.name)
 		}
 	}
+	// Names with bytes of their own (a snapshot decoded from JSON) and a
+	// name sharing its bytes with a longer one paint the same colours.
+	runs := randomRuns(rng, 3000, 3, false)
+	l := Layout(3000, 100, 1)
+	want := paintReference(runs, l)
+	js, err := json.Marshal(runs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decoded []phys.FrameRun
+	if err := json.Unmarshal(js, &decoded); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(Paint(decoded, l, nil), want) {
+		t.Error("runs decoded from JSON paint differently")
+	}
+	long := "slabs"
+	tricky := []phys.FrameRun{{PFN: 0, Count: 2, Owner: long, Zone: "DMA", Order: -1}, {PFN: 2, Count: 2, Owner: long[:4], Zone: "DMA", Order: -1}}
+	l = PhysLayout{Frames: 4, Cols: 4, Rows: 1, Cell: 1}
+	if got := Paint(tricky, l, nil); !bytes.Equal(got, paintReference(tricky, l)) || pixel(got, l, 2, 0) != [4]byte{0x2f, 0x9e, 0x96, 0xff} {
+		t.Errorf("a name that is a prefix of the previous run's name: %v", got)
+	}
+
 	if got := Paint(nil, Layout(0, 100, 1), nil); len(got) != 0 {
 		t.Errorf("empty layout: %d bytes", len(got))
 	}
 	// Runs beyond the layout are ignored; a layout beyond the runs is transparent.
-	runs := []phys.FrameRun{{PFN: 0, Count: 100, Owner: "slab", Zone: "DMA", Order: -1}}
-	l := Layout(10, 10, 1)
+	runs = []phys.FrameRun{{PFN: 0, Count: 100, Owner: "slab", Zone: "DMA", Order: -1}}
+	l = Layout(10, 10, 1)
 	if got := Paint(runs, l, nil); !bytes.Equal(got, paintReference(runs, l)) {
 		t.Error("runs longer than the layout")
 	}
