@@ -33,7 +33,7 @@ func drawAll(snap *engine.Snapshot, events []engine.Event) {
 	Timeline(events, 0)
 	Diff(snap, snap)
 	Diff(nil, snap)
-	ProcFiles(KernelOf(s.Config))
+	ProcFiles(GetKey(s.Config, "kernel"))
 }
 
 func TestNilSnapshots(t *testing.T) {

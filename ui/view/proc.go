@@ -6,8 +6,6 @@ package view
 // so the view offers the machine's own files and lets the reader type
 // another path.
 
-import "strings"
-
 // procFiles are the files every machine serves (engine/kernel/procfs.go
 // registers the machine-wide ones, engine/libc/files.go the per-process
 // ones under /proc/self and /proc/4242), with a line of help each.
@@ -23,8 +21,9 @@ var procFiles = []struct{ path, help string }{
 }
 
 // ProcFiles lists the /proc files the view offers for a machine running
-// kernel ("6.1" or "2.0", as engine.Config.Kernel): all of procFiles,
-// but not /proc/slabinfo on 2.0, whose kmalloc had no slab caches.
+// kernel ("6.1" or "2.0": GetKey(snap.Config, "kernel")): all of
+// procFiles, but not /proc/slabinfo on 2.0, whose kmalloc had no slab
+// caches (the engine serves none there).
 func ProcFiles(kernel string) []string {
 	out := make([]string, 0, len(procFiles))
 	for _, f := range procFiles {
@@ -45,15 +44,4 @@ func ProcHelp(path string) string {
 		}
 	}
 	return ""
-}
-
-// KernelOf returns the kernel= value of a snapshot's config string
-// ("arch=x86_64 … kernel=6.1 …"), or "6.1" when it has none.
-func KernelOf(config string) string {
-	for _, kv := range strings.Fields(config) {
-		if v, ok := strings.CutPrefix(kv, "kernel="); ok {
-			return v
-		}
-	}
-	return "6.1"
 }
