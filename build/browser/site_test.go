@@ -54,8 +54,14 @@ func (s sent) String() string {
 
 func startSite(t *testing.T) *siteServer {
 	t.Helper()
+	return startSiteAt(t, builtSite())
+}
+
+// startSiteAt serves the built site in dir.
+func startSiteAt(t *testing.T, dir string) *siteServer {
+	t.Helper()
 	s := &siteServer{}
-	h := site.Handler(builtSite())
+	h := site.Handler(dir)
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &recorder{ResponseWriter: w}
 		h.ServeHTTP(rec, r)
@@ -162,19 +168,7 @@ func TestServiceWorkerOffline(t *testing.T) {
 	srv := startSite(t)
 
 	p.navigateReady(srv.URL + "/")
-	var controlled bool
-	p.eval(`navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller ? true :
-		new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", () => resolve(true))))`, &controlled)
-	// The install's cache.addAll may still be running: wait for the shell.
-	var cached int
-	p.eval(`(async () => { for (let i = 0; i < 200; i++) {
-		const keys = await caches.keys();
-		if (keys.length) { const c = await caches.open(keys[0]); const n = (await c.keys()).length;
-			if (n > 0 && (await navigator.serviceWorker.ready).active.state === "activated") return n; }
-		await new Promise((r) => setTimeout(r, 50)); } return 0; })()`, &cached)
-	if cached == 0 {
-		t.Fatal("the service worker cached nothing")
-	}
+	cached := p.waitServiceWorker()
 	cold := srv.take()
 	wasmDownloads := 0
 	for _, s := range cold {
@@ -402,6 +396,128 @@ func builtSite() string {
 		return d
 	}
 	return filepath.Join(root, "dist")
+}
+
+// waitServiceWorker waits until a service worker controls the page and
+// its cache holds the app shell, and returns the number of entries cached.
+func (p *page) waitServiceWorker() int {
+	p.t.Helper()
+	var cached int
+	p.eval(`(async () => {
+		await navigator.serviceWorker.ready;
+		if (!navigator.serviceWorker.controller) {
+			await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, {once: true}));
+		}
+		// The install's cache.addAll may still be running.
+		for (let i = 0; i < 200; i++) {
+			const keys = await caches.keys();
+			if (keys.length === 1) {
+				const n = (await (await caches.open(keys[0])).keys()).length;
+				if (n > 0 && (await navigator.serviceWorker.ready).active.state === "activated") return n;
+			}
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		return 0;
+	})()`, &cached)
+	if cached == 0 {
+		p.t.Fatal("the service worker cached nothing")
+	}
+	return cached
+}
+
+// TestServiceWorkerNewDeploy: after a deploy, the next visit shows the new
+// index.html at once (network first), and the new worker replaces the old
+// cache, which keeps working offline.
+func TestServiceWorkerNewDeploy(t *testing.T) {
+	p := newPage(t)
+	p.watchPolicy()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(builtSite())); err != nil {
+		t.Fatal(err)
+	}
+	srv := startSiteAt(t, dir)
+	p.navigateReady(srv.URL + "/")
+	p.waitServiceWorker()
+	var before []string
+	p.eval(`caches.keys()`, &before)
+
+	// The deploy: a changed page and, as the build would write, a worker
+	// with a new version. Their precompressed copies go (stale).
+	for _, f := range []string{"index.html.br", "index.html.gz", "sw.js.br", "sw.js.gz"} {
+		os.Remove(filepath.Join(dir, f))
+	}
+	index, _ := os.ReadFile(filepath.Join(dir, "index.html"))
+	index = []byte(strings.Replace(string(index), "</body>", "<!-- deploy 2 -->\n</body>", 1))
+	sw, _ := os.ReadFile(filepath.Join(dir, "sw.js"))
+	sw2 := regexp.MustCompile(`"version":"([0-9a-f]+)"`).ReplaceAll(sw, []byte(`"version":"${1}2"`))
+	if string(sw2) == string(sw) {
+		t.Fatal("sw.js has no version to change")
+	}
+	future := time.Now().Add(time.Minute)
+	for name, b := range map[string][]byte{"index.html": index, "sw.js": sw2} {
+		os.WriteFile(filepath.Join(dir, name), b, 0o644)
+		os.Chtimes(filepath.Join(dir, name), future, future)
+	}
+
+	p.navigateReady(srv.URL + "/")
+	var deployed bool
+	p.eval(`document.documentElement.outerHTML.includes("deploy 2")`, &deployed)
+	if !deployed {
+		t.Error("the second visit after a deploy showed the old index.html")
+	}
+	var after []string
+	p.eval(`(async () => {
+		for (let i = 0; i < 200; i++) {
+			const keys = await caches.keys();
+			if (keys.length === 1 && keys[0] !== `+jsString(strings.Join(before, ""))+`) return keys;
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		return caches.keys();
+	})()`, &after)
+	if len(before) != 1 || len(after) != 1 || after[0] != before[0]+"2" {
+		t.Errorf("caches before the deploy %v, after %v: want the one cache replaced by the new version's", before, after)
+	}
+	srv.Close()
+	p.run(chromedp.Reload(), chromedp.WaitVisible(`html[data-mmplay-ready="true"]`, chromedp.ByQuery))
+	p.eval(`document.documentElement.outerHTML.includes("deploy 2")`, &deployed)
+	if !deployed {
+		t.Error("offline, the page is not the new deploy's")
+	}
+	p.noConsoleErrors()
+}
+
+// TestEmbedWithoutCompressionStream: in a browser without
+// CompressionStream, embed.js loads the bare embed page and posts it the
+// snippet once the page announces itself.
+func TestEmbedWithoutCompressionStream(t *testing.T) {
+	p := newPage(t)
+	p.watchPolicy()
+	p.run(chromedp.ActionFunc(func(ctx context.Context) error {
+		_, err := cdppage.AddScriptToEvaluateOnNewDocument(`delete window.CompressionStream;`).Do(ctx)
+		return err
+	}))
+	p.run(chromedp.Navigate(serverURL+"/tutorial.html"), chromedp.WaitReady("body", chromedp.ByQuery))
+	var code string
+	p.eval(`(async () => {
+		const el = () => document.querySelector("pre[data-mmplay], iframe.mmplay-embed");
+		el().scrollIntoView({block: "center"});
+		for (let k = 0; k < 600; k++) {
+			const f = el();
+			const d = f.tagName === "IFRAME" && f.contentDocument;
+			const ta = d && d.querySelector('[data-testid="editor-input"]');
+			if (ta && ta.value.includes("sbrk(0)")) return f.src + "\n" + ta.value;
+			await new Promise((r) => setTimeout(r, 50));
+		}
+		const f = el();
+		return "(no snippet after 30 s) " + f.src;
+	})()`, &code)
+	if !strings.Contains(code, "sbrk(0)") {
+		t.Errorf("the embed did not get its snippet by message: %.200s", code)
+	}
+	if strings.Contains(strings.SplitN(code, "\n", 2)[0], "#s=") {
+		t.Errorf("without CompressionStream the embed URL has a fragment: %.200s", code)
+	}
+	p.noConsoleErrors()
 }
 
 // saveMeasurements writes numbers for BENCHMARKS.md to artifacts/.
