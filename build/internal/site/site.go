@@ -20,6 +20,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -150,6 +151,11 @@ func serveFile(w http.ResponseWriter, r *http.Request, file, enc string) bool {
 	}
 	if enc != "" {
 		w.Header().Set("Content-Encoding", enc)
+		// ServeContent leaves out the length of an encoded body; a whole
+		// one has the file's (a browser shows the wasm's progress by it).
+		if r.Header.Get("Range") == "" {
+			w.Header().Set("Content-Length", strconv.FormatInt(st.Size(), 10))
+		}
 	}
 	http.ServeContent(w, r, file, st.ModTime(), f)
 	return true

@@ -146,6 +146,9 @@ func TestHandler(t *testing.T) {
 		r.Header.Get("Content-Type") != "text/html; charset=utf-8" || r.Header.Get("Vary") != "Accept-Encoding" {
 		t.Errorf("GET / (br): %d %v", r.StatusCode, r.Header)
 	}
+	if r.ContentLength != int64(len("BROTLI")) {
+		t.Errorf("GET / (br): Content-Length %d, want the .br file's", r.ContentLength)
+	}
 	if r.Header.Get("Content-Security-Policy") == "" || r.Header.Get("Cache-Control") != "no-cache" {
 		t.Errorf("GET /: the _headers rules were not applied: %v", r.Header)
 	}
