@@ -11,6 +11,7 @@ package view
 
 import (
 	"sort"
+	"unsafe"
 
 	"mmplay/engine"
 	"mmplay/engine/glibc"
@@ -125,7 +126,7 @@ func diffFrames(prev, cur []phys.FrameRun) []PFNRange {
 		start, end := max(p.PFN, q.PFN), min(pEnd, qEnd)
 		done = max(done, end)
 		if start < end {
-			if p.Owner != q.Owner || p.Zone != q.Zone {
+			if !sameName(p.Owner, q.Owner) || !sameName(p.Zone, q.Zone) {
 				add(start, end)
 			} else if hp, hq := head(p, start), head(q, start); hp != hq {
 				n := uint64(1)
@@ -153,6 +154,13 @@ func diffFrames(prev, cur []phys.FrameRun) []PFNRange {
 		add(max(cur[j].PFN, done), cur[j].PFN+cur[j].Count)
 	}
 	return out
+}
+
+// sameName compares two names of a snapshot: those of the engine share
+// their bytes, so the address settles it without calling memequal (see
+// physical.go's colorCache).
+func sameName(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 func diffVMAs(c *Changes, prev, cur *engine.Snapshot) {
