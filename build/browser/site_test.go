@@ -165,9 +165,11 @@ var wasmPath = regexp.MustCompile(`^/assets/app\.[0-9a-f]+\.wasm$`)
 func TestServiceWorkerOffline(t *testing.T) {
 	p := newPage(t)
 	p.watchPolicy()
+	p.recordReadyTime()
 	srv := startSite(t)
 
 	p.navigateReady(srv.URL + "/")
+	coldMS := p.readyTime()
 	cached := p.waitServiceWorker()
 	cold := srv.take()
 	wasmDownloads := 0
@@ -182,6 +184,7 @@ func TestServiceWorkerOffline(t *testing.T) {
 
 	// Second visit, server up: only revalidations (304s, no body).
 	p.navigateReady(srv.URL + "/")
+	secondMS := p.readyTime()
 	second := srv.take()
 	for _, s := range second {
 		if s.status == http.StatusOK && s.bytes > 0 && s.path != "/sw.js" {
@@ -192,6 +195,7 @@ func TestServiceWorkerOffline(t *testing.T) {
 	// Server gone: a reload still works, from the service worker's cache.
 	srv.Close()
 	p.run(chromedp.Reload(), chromedp.WaitVisible(`html[data-mmplay-ready="true"]`, chromedp.ByQuery))
+	offlineMS := p.readyTime()
 	p.runSnippet()
 	p.screenshot("offline-reload")
 	p.noConsoleErrors()
@@ -202,7 +206,11 @@ func TestServiceWorkerOffline(t *testing.T) {
 		"second_visit_bytes":  total(second),
 		"second_visit":        fmt.Sprint(second),
 		"precached_entries":   cached,
+		"ready_ms_cold":       coldMS,
+		"ready_ms_second":     secondMS,
+		"ready_ms_offline":    offlineMS,
 	}
+	t.Logf("time to the first render (ready flag): cold %.0f ms, second visit %.0f ms, offline %.0f ms", coldMS, secondMS, offlineMS)
 	t.Logf("first visit: %d responses, %d bytes: %v", len(cold), total(cold), cold)
 	t.Logf("second visit: %d responses, %d bytes: %v", len(second), total(second), second)
 	saveMeasurements(t, "service-worker", report)
@@ -396,6 +404,26 @@ func builtSite() string {
 		return d
 	}
 	return filepath.Join(root, "dist")
+}
+
+// recordReadyTime makes every page of this tab note when the app's ready
+// flag appears (performance.now(), from the start of the navigation).
+func (p *page) recordReadyTime() {
+	p.t.Helper()
+	p.run(chromedp.ActionFunc(func(ctx context.Context) error {
+		_, err := cdppage.AddScriptToEvaluateOnNewDocument(`new MutationObserver((_, mo) => {
+			if (document.documentElement.dataset.mmplayReady === "true") { window.mmplayReadyAt = performance.now(); mo.disconnect(); }
+		}).observe(document, {attributes: true, subtree: true, attributeFilter: ["data-mmplay-ready"]});`).Do(ctx)
+		return err
+	}))
+}
+
+// readyTime is the milliseconds from navigation to the ready flag.
+func (p *page) readyTime() float64 {
+	p.t.Helper()
+	var ms float64
+	p.eval(`window.mmplayReadyAt || 0`, &ms)
+	return ms
 }
 
 // waitServiceWorker waits until a service worker controls the page and
