@@ -1,5 +1,7 @@
 package arch
 
+import "fmt"
+
 // EventKind classifies what an allocator or the MMU did in one step.
 type EventKind uint8
 
@@ -36,16 +38,31 @@ func (k EventKind) String() string {
 // Event is one small fact about a step. Events are plain values appended
 // to a log; they never build views (SPEC §6).
 type Event struct {
-	Kind   EventKind
-	Source string // which subsystem: "buddy", "mm", "malloc", "slab", "vmalloc", "kernel", ...
-	Addr   uint64 // virtual address, if any
-	Size   uint64 // bytes, if any
-	PFN    uint64 // page frame number, if any
-	Order  int    // page order, if any
-	Detail string // short plain-words detail
+	Kind   EventKind `json:"kind"`
+	Source string    `json:"source"`           // which subsystem: "buddy", "mm", "malloc", "slab", "vmalloc", "kernel", ...
+	Addr   uint64    `json:"addr,omitempty"`   // virtual address, if any
+	Size   uint64    `json:"size,omitempty"`   // bytes, if any
+	PFN    uint64    `json:"pfn,omitempty"`    // page frame number, if any
+	Order  int       `json:"order,omitempty"`  // page order, if any
+	Detail string    `json:"detail,omitempty"` // short plain-words detail
 	// Line and Col are the source position of the statement that caused the
 	// event; the recorder fills them in, emitters leave them zero.
-	Line, Col int
+	Line int `json:"line"`
+	Col  int `json:"col"`
+}
+
+// MarshalText makes the kind a word in the JSON trace ("alloc", "split").
+func (k EventKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText reads a kind back from its word.
+func (k *EventKind) UnmarshalText(b []byte) error {
+	for i, n := range eventKindNames {
+		if n == string(b) {
+			*k = EventKind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown event kind %q", b)
 }
 
 // Recorder receives events. A nil Recorder in a subsystem means "record

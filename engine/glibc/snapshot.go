@@ -23,6 +23,9 @@ const (
 
 var chunkStateNames = [...]string{"in use", "tcache", "fastbin", "unsorted", "smallbin", "largebin", "top"}
 
+// MarshalText makes the state a word in the JSON snapshot ("tcache").
+func (s ChunkState) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
 func (s ChunkState) String() string {
 	if int(s) < len(chunkStateNames) {
 		return chunkStateNames[s]
@@ -32,54 +35,55 @@ func (s ChunkState) String() string {
 
 // Chunk is one chunk of the brk heap as the Heap view shows it.
 type Chunk struct {
-	Addr  uint64 // chunk address (the user pointer is Addr+16)
-	Size  uint64 // chunksize, without the flag bits
-	Flags uint8  // PREV_INUSE 1, IS_MMAPPED 2, NON_MAIN_ARENA 4
-	State ChunkState
-	Bin   int // tcache index, fastbin index, or bin index (for binned chunks)
+	Addr  uint64     `json:"addr"`  // chunk address (the user pointer is Addr+16)
+	Size  uint64     `json:"size"`  // chunksize, without the flag bits
+	Flags uint8      `json:"flags"` // PREV_INUSE 1, IS_MMAPPED 2, NON_MAIN_ARENA 4
+	State ChunkState `json:"state"`
+	Bin   int        `json:"bin"` // tcache index, fastbin index, or bin index (for binned chunks)
 }
 
 // List is one free list: tcache bin, fastbin, or arena bin.
 type List struct {
-	Index     int
-	ChunkSize uint64   // the size this list holds (0 for unsorted and large bins)
-	Count     int      // tcache: the count word; others: len(Chunks)
-	Chunks    []uint64 // chunk addresses, from the head
+	Index     int      `json:"index"`
+	ChunkSize uint64   `json:"chunkSize"` // the size this list holds (0 for unsorted and large bins)
+	Count     int      `json:"count"`     // tcache: the count word; others: len(Chunks)
+	Chunks    []uint64 `json:"chunks"`    // chunk addresses, from the head
 }
 
 // Params are the tunables and counters of mp_ and main_arena.
 type Params struct {
-	TrimThreshold  uint64
-	TopPad         uint64
-	MmapThreshold  uint64
-	NMmaps         int32
-	NMmapsMax      int32
-	MmappedMem     uint64
-	NoDynThreshold bool
-	MaxFast        uint64 // global_max_fast (16 = fastbins off)
-	Perturb        uint64
-	SystemMem      uint64
-	MaxSystemMem   uint64
-	Contiguous     bool
+	TrimThreshold  uint64 `json:"trimThreshold"`
+	TopPad         uint64 `json:"topPad"`
+	MmapThreshold  uint64 `json:"mmapThreshold"`
+	NMmaps         int32  `json:"nMmaps"`
+	NMmapsMax      int32  `json:"nMmapsMax"`
+	MmappedMem     uint64 `json:"mmappedMem"`
+	NoDynThreshold bool   `json:"noDynThreshold"`
+	MaxFast        uint64 `json:"maxFast"` // global_max_fast (16 = fastbins off)
+	Perturb        uint64 `json:"perturb"`
+	SystemMem      uint64 `json:"systemMem"`
+	MaxSystemMem   uint64 `json:"maxSystemMem"`
+	Contiguous     bool   `json:"contiguous"`
 }
 
 // MmappedChunk is a chunk with its own mapping.
 type MmappedChunk struct {
-	Addr, Size uint64
+	Addr uint64 `json:"addr"`
+	Size uint64 `json:"size"`
 }
 
 // Snapshot is the allocator's state for the Heap view.
 type Snapshot struct {
-	Initialized   bool
-	Chunks        []Chunk // the brk heap in address order (all segments)
-	Top           uint64
-	TopSize       uint64
-	LastRemainder uint64
-	Tcache        []List // non-empty tcache bins
-	Fastbins      []List // non-empty fastbins
-	Bins          []List // non-empty unsorted (index 1), small and large bins
-	Mmapped       []MmappedChunk
-	Params        Params
+	Initialized   bool           `json:"initialized"`
+	Chunks        []Chunk        `json:"chunks"` // the brk heap in address order (all segments)
+	Top           uint64         `json:"top"`
+	TopSize       uint64         `json:"topSize"`
+	LastRemainder uint64         `json:"lastRemainder"`
+	Tcache        []List         `json:"tcache"`   // non-empty tcache bins
+	Fastbins      []List         `json:"fastbins"` // non-empty fastbins
+	Bins          []List         `json:"bins"`     // non-empty unsorted (index 1), small and large bins
+	Mmapped       []MmappedChunk `json:"mmapped"`
+	Params        Params         `json:"params"`
 }
 
 type freeInfo struct {

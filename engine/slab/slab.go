@@ -134,6 +134,9 @@ const (
 	ObjAllocated                    // handed out
 )
 
+// MarshalText makes the state a word in the JSON snapshot.
+func (s ObjectState) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
 func (s ObjectState) String() string {
 	if s == ObjAllocated {
 		return "allocated"
