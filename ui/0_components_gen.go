@@ -672,6 +672,9 @@ type Editor struct {
 
 	hlCode	string
 	hlHTML	string
+	// escaped is set by Escape: the next Tab leaves the editor (keyboard
+	// users are never trapped), as in most code editors.
+	escaped	bool
 }
 
 // highlighted is the highlighted source as HTML: view.Highlight escapes
@@ -769,11 +772,17 @@ func (c *Editor) onCursor(e vugu.DOMEvent) {
 
 func (c *Editor) onKey(e vugu.DOMEvent) {
 	key := e.PropString("key")
+	if key == "Escape" {
+		c.escaped = true
+		return
+	}
+	escaped := c.escaped
+	c.escaped = false
 	switch {
 	case key == "Enter" && (e.PropBool("ctrlKey") || e.PropBool("metaKey")):
 		e.PreventDefault()
 		c.App.Run()
-	case key == "Tab" && !e.PropBool("shiftKey") && !e.PropBool("ctrlKey") && !e.PropBool("altKey"):
+	case key == "Tab" && !escaped && !e.PropBool("shiftKey") && !e.PropBool("ctrlKey") && !e.PropBool("altKey"):
 		// Tab indents; the browser's undo still works because the host
 		// inserts the text the way typing does.
 		e.PreventDefault()
@@ -852,7 +861,7 @@ func (c *Editor) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn.SetInnerHTML(c.highlighted())
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
 				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "textarea", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-testid", Val: "editor-input"}, vugu.VGAttribute{Namespace: "", Key: "spellcheck", Val: "false"}, vugu.VGAttribute{Namespace: "", Key: "autocapitalize", Val: "off"}, vugu.VGAttribute{Namespace: "", Key: "autocomplete", Val: "off"}, vugu.VGAttribute{Namespace: "", Key: "wrap", Val: "off"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "C snippet (Ctrl+Enter runs, Tab indents)"}}}
+				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "textarea", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-testid", Val: "editor-input"}, vugu.VGAttribute{Namespace: "", Key: "spellcheck", Val: "false"}, vugu.VGAttribute{Namespace: "", Key: "autocapitalize", Val: "off"}, vugu.VGAttribute{Namespace: "", Key: "autocomplete", Val: "off"}, vugu.VGAttribute{Namespace: "", Key: "wrap", Val: "off"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "C snippet (Ctrl+Enter runs, Tab indents, Escape then Tab leaves the editor)"}}}
 				vgparent.AppendChild(vgn)
 				{
 					b, err := vjson.Marshal(c.App.Embed.ReadOnly)
@@ -1448,8 +1457,11 @@ type PhysicalView struct {
 	legendL		[]view.LegendEntry
 }
 
-// baseWidth is the canvas width in pixels at zoom 1 (CSS scales it to
-// the pane).
+// baseWidth is the pane width the layout is chosen for. The canvas holds
+// one pixel per frame (Cols×Rows) and CSS scales it up with
+// image-rendering: pixelated, so a redraw writes 4 bytes per frame
+// whatever the zoom (4 MiB for a 4 GiB machine), and zooming is a CSS
+// width change that needs no redraw at all.
 const baseWidth = 768
 
 func (c *PhysicalView) ensureLayout() {
@@ -1457,7 +1469,9 @@ func (c *PhysicalView) ensureLayout() {
 		c.Zoom = 1
 	}
 	frames := view.FramesOf(c.App.P.Snap.Frames)
-	c.layout = view.Layout(frames, baseWidth, c.Zoom)
+	l := view.Layout(frames, baseWidth, 1)
+	l.Cell = 1
+	c.layout = l
 }
 
 func (c *PhysicalView) summary() string {
@@ -1481,16 +1495,12 @@ func (c *PhysicalView) zoom(d int) {
 }
 
 func (c *PhysicalView) zoomText() string {
-	c.ensureLayout()
-	return fmt.Sprintf("%d px/frame", c.layout.Cell)
+	return fmt.Sprintf("zoom ×%d", c.Zoom)
 }
 
 func (c *PhysicalView) canvasStyle() string {
 	c.ensureLayout()
-	if c.Zoom == 1 {
-		return fmt.Sprintf("width: 100%%; aspect-ratio: %d / %d", c.layout.Width(), max(c.layout.Height(), 1))
-	}
-	return fmt.Sprintf("width: %dpx", c.layout.Width())
+	return fmt.Sprintf("width: %d%%; aspect-ratio: %d / %d", 100*c.Zoom, c.layout.Width(), max(c.layout.Height(), 1))
 }
 
 func (c *PhysicalView) legend() []view.LegendEntry {
@@ -1537,15 +1547,15 @@ func (c *PhysicalView) info() string {
 	return view.FrameInfo(c.App.P.Snap, c.hoverPFN)
 }
 
-// Rendered paints the canvas when the machine, the zoom or the focus
-// changed (not on every render).
+// Rendered paints the canvas when the machine or the focus changed (not
+// on every render, and not on a zoom, which is CSS).
 func (c *PhysicalView) Rendered(ctx vugu.RenderedCtx) {
 	if c.App.P.Snap == nil {
 		return
 	}
 	c.ensureLayout()
 	f := c.App.Focus
-	key := fmt.Sprintf("%d/%d/%d/%d", c.App.P.Rev, c.Zoom, f.PFN, f.Pages)
+	key := fmt.Sprintf("%d/%d/%d", c.App.P.Rev, f.PFN, f.Pages)
 	if key == c.paintKey && !ctx.First() {
 		return
 	}

@@ -91,14 +91,15 @@ func findChromium() string {
 
 // page is one browser tab on the site, recording console errors.
 type page struct {
-	t      *testing.T
+	t      testing.TB
+	cancel func()
 	ctx    context.Context
 	mu     sync.Mutex
 	errors []string
 }
 
 // newPage opens a tab (skipping the test when there is no browser).
-func newPage(t *testing.T) *page {
+func newPage(t testing.TB) *page {
 	t.Helper()
 	if skipWhy != "" {
 		t.Skip(skipWhy)
@@ -106,7 +107,7 @@ func newPage(t *testing.T) *page {
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	ctx, cancel2 := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancel2(); cancel() })
-	p := &page{t: t, ctx: ctx}
+	p := &page{t: t, ctx: ctx, cancel: func() { cancel2(); cancel() }}
 	chromedp.ListenTarget(ctx, func(ev any) {
 		switch ev := ev.(type) {
 		case *runtime.EventConsoleAPICalled:
@@ -184,3 +185,6 @@ func jsString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// close closes the tab.
+func (p *page) close() { p.cancel() }
