@@ -46,7 +46,7 @@ func (p *page) exists(testid string) bool {
 	return ok
 }
 
-func exampleIDs(t *testing.T) []string {
+func exampleIDs(t testing.TB) []string {
 	files, err := filepath.Glob(filepath.Join(root, "ui", "examples", "*.c"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no examples: %v", err)
