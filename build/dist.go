@@ -479,7 +479,7 @@ func report(s *distSite, outs map[string][]byte) {
 		cold += brSize(outs, p)
 		coldRaw += len(outs[p])
 	}
-	fmt.Fprintf(os.Stderr, "dist: %d files; %s %s bytes (br %s, gz %s); cold load of index.html: %d files, %s bytes (br %s); mmplay.html %s bytes\n",
+	fmt.Fprintf(os.Stderr, "dist: %d files; %s %s bytes (br %s, gz %s); app shell (index.html, what it loads, the manifest's icons): %d files, %s bytes (br %s); mmplay.html %s bytes\n",
 		len(outs), wasm, commas(len(outs[wasm])), commas(brSize(outs, wasm)), commas(len(outs[wasm+".gz"])),
 		len(s.precache), commas(coldRaw), commas(cold), commas(len(outs["mmplay.html"])))
 }
