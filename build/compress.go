@@ -17,10 +17,11 @@ import (
 // Precompressed files (step 6 of dist.go). A host that serves them (and
 // `go run ./build serve`) sends foo.js.br to a browser that accepts br, so
 // nothing is compressed per request and brotli can run at its slowest,
-// best setting: quality 11 with a 16 MiB window takes the 6 MB wasm to
-// about 1.2 MB (gzip -9: 1.65 MB) in about 15 s of one core.
+// best setting: quality 11 with a 16 MiB window takes the 8.0 MB wasm to
+// 1.51 MB (gzip -9: 2.10 MB; quality 9: about 1.7 MB) in about 20 s of one
+// core.
 //
-// The 15 s are paid once per wasm: results are cached by the SHA-256 of
+// The 20 s are paid once per wasm: results are cached by the SHA-256 of
 // their input in .build/z/<sum>.br and .gz, and prune removes the entries
 // a build did not use.
 

@@ -16,7 +16,7 @@
 //    once; a good response is kept, and the kept copy answers when the
 //    network fails, or is slower than NETWORK_TIMEOUT_MS. The query is not
 //    part of the key: "", "index.html" and "index.html?embed" are one page.
-//  - sw.js itself and mmplay.html (the 2 MB single-file download) pass
+//  - sw.js itself and mmplay.html (the 3 MB single-file download) pass
 //    through untouched.
 const BUILD = {"version":"dev","precache":[]};
 
