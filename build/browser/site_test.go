@@ -150,8 +150,8 @@ func (p *page) runSnippet() {
 	var out string
 	p.setCode("#include <stdio.h>\n#include <stdlib.h>\nint main(void){ char *q = malloc(64); printf(\"got %d\\n\", q != 0); free(q); return 0; }")
 	p.run(chromedp.Click(sel("run"), chromedp.ByQuery),
-		chromedp.Poll(`(document.querySelector('[data-testid="stdout"]')||{}).textContent || ""`, &out,
-			chromedp.WithPollingTimeout(20*time.Second)))
+		chromedp.Poll(`(() => { const t = (document.querySelector('[data-testid="stdout"]') || {}).textContent || "";
+			return t.includes("got ") && t; })()`, &out, chromedp.WithPollingTimeout(20*time.Second)))
 	if !strings.Contains(out, "got 1") {
 		p.t.Errorf("stdout = %q, want it to contain %q", out, "got 1")
 	}
