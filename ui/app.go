@@ -92,14 +92,15 @@ func (h lockedHost) Yield() {
 	h.a.H.Yield()
 	h.a.Env.Lock()
 }
-func (h lockedHost) InsertText(s string)                 { h.a.H.InsertText(s) }
-func (h lockedHost) Copy(s string) bool                  { return h.a.H.Copy(s) }
-func (h lockedHost) Fragment() string                    { return h.a.H.Fragment() }
-func (h lockedHost) SetFragment(s string)                { h.a.H.SetFragment(s) }
-func (h lockedHost) Pref(k string) string                { return h.a.H.Pref(k) }
-func (h lockedHost) SetPref(k, v string)                 { h.a.H.SetPref(k, v) }
-func (h lockedHost) Paint(id string, b []byte, w, x int) { h.a.H.Paint(id, b, w, x) }
-func (h lockedHost) Location() string                    { return h.a.H.Location() }
+func (h lockedHost) InsertText(s string)                  { h.a.H.InsertText(s) }
+func (h lockedHost) Copy(s string) bool                   { return h.a.H.Copy(s) }
+func (h lockedHost) Fragment() string                     { return h.a.H.Fragment() }
+func (h lockedHost) SetFragment(s string)                 { h.a.H.SetFragment(s) }
+func (h lockedHost) Pref(k string) string                 { return h.a.H.Pref(k) }
+func (h lockedHost) SetPref(k, v string)                  { h.a.H.SetPref(k, v) }
+func (h lockedHost) Paint(id string, b []byte, w, x int)  { h.a.H.Paint(id, b, w, x) }
+func (h lockedHost) Location() string                     { return h.a.H.Location() }
+func (h lockedHost) ShortLink(c, k string) (string, bool) { return h.a.H.ShortLink(c, k) }
 
 // Run runs the snippet. In the browser it runs on its own goroutine,
 // taking the render lock chunk by chunk, so the page stays responsive and

@@ -82,6 +82,11 @@ type Host interface {
 	Paint(testid string, rgba []byte, w, h int)
 	// Location is the page's URL without the fragment (for share links).
 	Location() string
+	// ShortLink asks the edge worker, if the site has one, to store the
+	// snippet and config and returns its short link; ok is false on a
+	// plain static host (or any failure), and the caller falls back to
+	// the fragment link. It blocks: call it off the event handler.
+	ShortLink(code, config string) (link string, ok bool)
 }
 
 // EffectiveConfig is the config a run uses: the defaults with the UI's

@@ -77,15 +77,38 @@ func (a *App) Link() (string, error) {
 	return a.H.Location() + "#" + frag, nil
 }
 
-// CopyLink copies the share link.
+// CopyLink copies the share link: a short one when the site has the
+// edge worker (asked on a goroutine, so the page does not wait), else the
+// fragment link, which works on any static host.
 func (a *App) CopyLink() {
 	link, err := a.Link()
 	if err != nil {
 		a.Notice = err.Error()
 		return
 	}
+	if a.Env == nil {
+		a.copied(link, "Link copied.")
+		return
+	}
+	code, config, step := a.P.Code, a.P.Config, a.P.Steps()
+	a.Notice = "Making a link…"
+	go func() {
+		short, ok := a.H.ShortLink(code, config)
+		a.Env.Lock()
+		defer a.Env.UnlockRender()
+		if ok && step == 0 {
+			a.copied(short, "Short link copied.")
+		} else if ok {
+			a.copied(short, fmt.Sprintf("Short link copied (it opens the snippet at its start; this link keeps step %d: %s).", step, link))
+		} else {
+			a.copied(link, "Link copied.")
+		}
+	}()
+}
+
+func (a *App) copied(link, msg string) {
 	if a.H.Copy(link) {
-		a.Notice = "Link copied."
+		a.Notice = msg
 	} else {
 		a.Notice = "Copy this link: " + link
 	}

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"syscall/js"
 )
 
@@ -85,4 +86,52 @@ func (h *host) SetPref(key, value string) {
 func (h *host) Location() string {
 	loc := h.win.Get("location")
 	return loc.Get("origin").String() + loc.Get("pathname").String()
+}
+
+// ShortLink posts the snippet to the edge worker's /api/share (SPEC §9).
+// A plain static host answers 404 or 405 and the caller falls back to the
+// fragment link; so does any network failure.
+func (h *host) ShortLink(code, config string) (string, bool) {
+	body, err := json.Marshal(map[string]string{"code": code, "config": config})
+	if err != nil {
+		return "", false
+	}
+	type result struct {
+		link string
+		ok   bool
+	}
+	ch := make(chan result, 1)
+	var then, fail, parsed js.Func
+	release := func() { then.Release(); fail.Release(); parsed.Release() }
+	parsed = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		u := args[0].Get("url")
+		if u.Type() != js.TypeString || u.String() == "" || u.String()[0] != '/' {
+			ch <- result{}
+			return nil
+		}
+		ch <- result{h.win.Get("location").Get("origin").String() + u.String(), true}
+		return nil
+	})
+	fail = js.FuncOf(func(js.Value, []js.Value) any {
+		ch <- result{}
+		return nil
+	})
+	then = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		resp := args[0]
+		if !resp.Get("ok").Bool() {
+			ch <- result{}
+			return nil
+		}
+		resp.Call("json").Call("then", parsed).Call("catch", fail)
+		return nil
+	})
+	opts := map[string]any{
+		"method":  "POST",
+		"headers": map[string]any{"Content-Type": "application/json"},
+		"body":    string(body),
+	}
+	h.win.Call("fetch", "/api/share", opts).Call("then", then).Call("catch", fail)
+	r := <-ch
+	release()
+	return r.link, r.ok
 }
