@@ -35,9 +35,7 @@ type machine struct {
 
 	// events is the trace: everything the allocators and the MMU did,
 	// with the statement and step that caused it.
-	events []Event
-	// eventsDropped counts the oldest events dropped from a full log.
-	eventsDropped int
+	events eventLog
 	// started counts the statements begun; the current one is number
 	// started (its position is thread.Pos()).
 	started uint64
@@ -72,19 +70,19 @@ func (m *machine) Record(e arch.Event) {
 		p := m.thread.Pos()
 		e.Line, e.Col = p.Line, p.Col
 	}
-	if len(m.events) == maxEvents {
-		// Keep the recent half: the views want what just happened.
-		n := copy(m.events, m.events[maxEvents/2:])
-		m.events = m.events[:n]
-		m.eventsDropped += maxEvents - n
-	}
-	m.events = append(m.events, Event{Event: e, Step: m.started})
+	m.events.add(e, m.started)
 }
 
-// maxEvents caps the event log of one run (a million-iteration malloc loop
-// would otherwise hold millions); when it is full the oldest half goes,
-// since the views need the recent ones.
-const maxEvents = 200_000
+// RecordScalar implements arch.ScalarRecorder (the hot path of malloc
+// and free): the same as Record without the struct.
+func (m *machine) RecordScalar(kind arch.EventKind, source string, addr, size uint64, detail string) {
+	var line, col int
+	if m.thread != nil {
+		p := m.thread.Pos()
+		line, col = p.Line, p.Col
+	}
+	m.events.addScalar(kind, source, addr, size, detail, line, col, m.started)
+}
 
 // The process's identity. The PID is arbitrary but fixed (determinism).
 const (

@@ -167,12 +167,13 @@ func (s *Session) Result() *Result {
 	return s.m.result
 }
 
-// Events returns the trace so far.
+// Events returns the trace so far, oldest first (at most the last
+// maxEvents; the caller must not modify it).
 func (s *Session) Events() []Event {
 	if s.m == nil {
 		return nil
 	}
-	return s.m.events
+	return s.m.events.events()
 }
 
 func (s *Session) bootFailed(err error) *Result {

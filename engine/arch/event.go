@@ -70,3 +70,11 @@ func (k *EventKind) UnmarshalText(b []byte) error {
 type Recorder interface {
 	Record(e Event)
 }
+
+// ScalarRecorder is an optional, cheaper form of Recorder for hot paths
+// (glibc's malloc and free): the fields travel as arguments, in
+// registers, instead of an Event struct copied through an interface
+// call. A subsystem that gets a Recorder checks once for it.
+type ScalarRecorder interface {
+	RecordScalar(kind EventKind, source string, addr, size uint64, detail string)
+}

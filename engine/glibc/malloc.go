@@ -8,8 +8,9 @@ import "mmplay/engine/arch"
 // the tcache_perthread_struct and every link between free chunks live in
 // simulated memory behind Kernel.
 type Malloc struct {
-	k   Kernel
-	rec arch.Recorder
+	k    Kernel
+	rec  arch.Recorder
+	srec arch.ScalarRecorder // rec, when it has the cheaper form
 
 	// Errno is set to ENOMEM when an allocation fails, as glibc sets errno;
 	// it is never cleared by the allocator (the libc layer owns errno).
@@ -99,10 +100,15 @@ func New(k Kernel, cfg Config) *Malloc {
 }
 
 // SetRecorder makes the allocator report its results as events (nil: none).
-func (m *Malloc) SetRecorder(r arch.Recorder) { m.rec = r }
+func (m *Malloc) SetRecorder(r arch.Recorder) {
+	m.rec = r
+	m.srec, _ = r.(arch.ScalarRecorder)
+}
 
 func (m *Malloc) event(kind arch.EventKind, addr, size uint64, detail string) {
-	if m.rec != nil {
+	if m.srec != nil {
+		m.srec.RecordScalar(kind, "malloc", addr, size, detail)
+	} else if m.rec != nil {
 		m.rec.Record(arch.Event{Kind: kind, Source: "malloc", Addr: addr, Size: size, Detail: detail})
 	}
 }
