@@ -109,6 +109,9 @@ func (p *Playground) EffectiveConfig() (engine.Config, error) {
 // the session when either changed. It reports whether there is a program.
 func (p *Playground) compile() bool {
 	if p.prog != nil && p.progCode == p.Code && p.progCfg == p.Config {
+		if p.sess == nil {
+			p.sess = engine.NewSession(p.prog)
+		}
 		return true
 	}
 	p.closeSession()
@@ -148,10 +151,10 @@ func (p *Playground) closeSession() {
 	}
 }
 
-// Reset forgets the run: the next action starts from the beginning.
+// Reset forgets the run: the next action starts from the beginning (the
+// compiled program is kept while the code and config are unchanged).
 func (p *Playground) Reset() {
 	p.closeSession()
-	p.prog = nil
 	p.Result, p.Snap, p.Prev, p.Events, p.Internal = nil, nil, nil, nil, ""
 	p.Running, p.Paused, p.stopReq = false, false, false
 	p.Rev++

@@ -86,7 +86,13 @@ func announce(app *ui.App) {
 	if parent.Equal(js.Global()) {
 		return
 	}
-	h := js.Global().Get("document").Get("documentElement").Get("scrollHeight").Int()
+	// The app's own height (the document's scrollHeight never drops below
+	// the iframe's, so an embed could grow but never shrink).
+	app0 := js.Global().Get("document").Call("querySelector", `[data-testid="app"]`)
+	if !app0.Truthy() {
+		return
+	}
+	h := int(app0.Call("getBoundingClientRect").Get("height").Float() + 0.5)
 	target := parentOrigin
 	if target == "" {
 		target = "*" // only the height, which tells nothing, goes to an unknown parent

@@ -1,6 +1,9 @@
 package syntax
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Preprocessor limits. They keep hostile input (include loops, macros
 // that explode) from running away; each is reported as an error.
@@ -497,7 +500,44 @@ func (pp *preprocessor) include(d Token, args []Token) {
 		}
 		return
 	}
-	pp.pushFile(name, []byte(text))
+	pp.pushHeader(name, text)
+}
+
+// headerCache keeps the tokens of the builtin headers: a snippet's
+// <linux/...> headers are thousands of lines, and scanning them again for
+// every compile was most of a compile's time (the playground compiles on
+// every Run). Raw tokens carry no hide set, so a shared copy is safe; each
+// use gets its own slice. Only headers that scanned without errors are
+// kept, and the cache is bounded (the engine's header set is fixed).
+var headerCache struct {
+	sync.Mutex
+	m map[string][]Token
+}
+
+const maxCachedHeaders = 512
+
+func (pp *preprocessor) pushHeader(name, text string) {
+	key := name + "\x00" + text
+	headerCache.Lock()
+	toks, ok := headerCache.m[key]
+	headerCache.Unlock()
+	if !ok {
+		var errs ErrorList
+		toks = newScanner(name, []byte(text), &errs).all()
+		if len(errs) > 0 {
+			pp.pushFile(name, []byte(text)) // report them as usual
+			return
+		}
+		headerCache.Lock()
+		if headerCache.m == nil {
+			headerCache.m = map[string][]Token{}
+		}
+		if len(headerCache.m) < maxCachedHeaders {
+			headerCache.m[key] = toks
+		}
+		headerCache.Unlock()
+	}
+	pp.files = append(pp.files, &srcFile{name: name, toks: append([]Token(nil), toks...), conds: len(pp.conds)})
 }
 
 // evalIf evaluates the controlling expression of #if / #elif.
