@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 
 	"mmplay/ui/view"
@@ -21,15 +20,12 @@ type Embed struct {
 // ParseEmbed reads the embed options from a location.search string.
 // Unknown views and themes are ignored; nothing here can fail.
 func ParseEmbed(search string) Embed {
-	q, err := url.ParseQuery(strings.TrimPrefix(search, "?"))
-	if err != nil {
-		return Embed{}
-	}
+	q := parseQuery(search)
 	if _, ok := q["embed"]; !ok {
 		return Embed{}
 	}
 	e := Embed{On: true}
-	for _, v := range strings.Split(q.Get("views"), ",") {
+	for _, v := range strings.Split(q["views"], ",") {
 		if v = strings.TrimSpace(v); validView(v) && len(e.Views) < len(Views) {
 			e.Views = append(e.Views, v)
 		}
@@ -37,10 +33,57 @@ func ParseEmbed(search string) Embed {
 	if _, ok := q["readonly"]; ok {
 		e.ReadOnly = true
 	}
-	if t := q.Get("theme"); t == "light" || t == "dark" {
+	if t := q["theme"]; t == "light" || t == "dark" {
 		e.Theme = t
 	}
 	return e
+}
+
+// parseQuery splits "?a=1&b&c=x%2Cy" into its keys and values, the first
+// of each key winning. The options are plain words and commas, so this
+// small decoder (%XX and '+') replaces net/url, which would add its
+// dependencies (net/netip, unique) to the app's wasm.
+func parseQuery(search string) map[string]string {
+	q := map[string]string{}
+	for _, part := range strings.Split(strings.TrimPrefix(search, "?"), "&") {
+		if part == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(part, "=")
+		k, v = unescape(k), unescape(v)
+		if _, dup := q[k]; !dup {
+			q[k] = v
+		}
+	}
+	return q
+}
+
+func unescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '+':
+			b.WriteByte(' ')
+		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			i += 2
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
 }
 
 // Tabs are the views this page offers.

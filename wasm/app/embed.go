@@ -4,7 +4,7 @@ package main
 
 import (
 	"encoding/json"
-	"net/url"
+	"strings"
 	"syscall/js"
 
 	"mmplay/ui"
@@ -19,9 +19,7 @@ var parentOrigin string
 // sender's origin only. Bad input gets an error reply, never HTML.
 func listenEmbed(app *ui.App) {
 	if ref := js.Global().Get("document").Get("referrer").String(); ref != "" {
-		if u, err := url.Parse(ref); err == nil && u.Scheme != "" && u.Host != "" {
-			parentOrigin = u.Scheme + "://" + u.Host
-		}
+		parentOrigin = originOf(ref)
 	}
 	win := js.Global()
 	win.Call("addEventListener", "message", js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -57,6 +55,23 @@ func listenEmbed(app *ui.App) {
 		}()
 		return nil
 	}))
+}
+
+// originOf is "scheme://host[:port]" of an absolute URL, "" otherwise
+// (net/url would add net/netip and unique to the wasm for this).
+func originOf(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok || scheme == "" || strings.ContainsAny(scheme, "/?#") {
+		return ""
+	}
+	host := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host = rest[:i]
+	}
+	if host == "" || strings.Contains(host, "@") {
+		return ""
+	}
+	return scheme + "://" + host
 }
 
 func str(v js.Value) string {
