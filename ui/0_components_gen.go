@@ -670,8 +670,9 @@ var _ log.Logger
 type Editor struct {
 	App	*App
 
-	hlCode	string
-	hlHTML	string
+	hlCode		string
+	hlHTML		string
+	hlVersion	uint64
 	// escaped is set by Escape: the next Tab leaves the editor (keyboard
 	// users are never trapped), as in most code editors.
 	escaped	bool
@@ -679,13 +680,23 @@ type Editor struct {
 
 // highlighted is the highlighted source as HTML: view.Highlight escapes
 // every character of the snippet itself, so it is safe as markup.
-func (c *Editor) highlighted() vugu.HTML {
+func (c *Editor) highlighted() string {
 	if c.hlCode != c.App.P.Code || c.hlHTML == "" {
 		c.hlCode = c.App.P.Code
 		// A final newline keeps the last line's height in the <pre>.
 		c.hlHTML = view.Highlight(c.hlCode) + "\n"
+		c.hlVersion++
 	}
-	return vugu.HTML(c.hlHTML)
+	return c.hlHTML
+}
+
+// Rendered puts the highlighted copy in place, only when it changed or
+// vugu made a new element (RATIONALE: vugu's renderer sets vg-html
+// content on every render, which made the browser re-parse the whole
+// snippet on every step).
+func (c *Editor) Rendered(ctx vugu.RenderedCtx) {
+	html := c.highlighted()
+	c.App.H.SetHTML("editor-highlight", c.hlVersion, html)
 }
 
 func (c *Editor) lineCount() int	{ return strings.Count(c.App.P.Code, "\n") + 1 }
@@ -842,23 +853,9 @@ func (c *Editor) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				_ = vgparent
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
 				vgparent.AppendChild(vgn)
-				for vgiterkeyt, m := range c.marks() {
-					var vgiterkey interface{} = vgiterkeyt
-					_ = vgiterkey
-					m := m
-					_ = m
-					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute(nil)}
-					vgparent.AppendChild(vgn)
-					vgn.AddAttrInterface("class", "mark "+m.Class)
-					vgn.AddAttrInterface("data-testid", m.TestID)
-					vgn.AddAttrInterface("style", m.Style)
-					vgn.AddAttrInterface("title", m.Title)
-				}
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
+				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "pre", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "hl"}, vugu.VGAttribute{Namespace: "", Key: "aria-hidden", Val: "true"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "editor-highlight"}}}
 				vgparent.AppendChild(vgn)
-				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "pre", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "hl"}, vugu.VGAttribute{Namespace: "", Key: "aria-hidden", Val: "true"}}}
-				vgparent.AppendChild(vgn)
-				vgn.SetInnerHTML(c.highlighted())
+				vgn.SetInnerHTML(vugu.HTML(""))
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "textarea", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-testid", Val: "editor-input"}, vugu.VGAttribute{Namespace: "", Key: "spellcheck", Val: "false"}, vugu.VGAttribute{Namespace: "", Key: "autocapitalize", Val: "off"}, vugu.VGAttribute{Namespace: "", Key: "autocomplete", Val: "off"}, vugu.VGAttribute{Namespace: "", Key: "wrap", Val: "off"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "C snippet (Ctrl+Enter runs, Tab indents, Escape then Tab leaves the editor)"}}}
@@ -897,6 +894,20 @@ func (c *Editor) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					Func:		func(event vugu.DOMEvent) { c.onCursor(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
+				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
+				vgparent.AppendChild(vgn)
+				for vgiterkeyt, m := range c.marks() {
+					var vgiterkey interface{} = vgiterkeyt
+					_ = vgiterkey
+					m := m
+					_ = m
+					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute(nil)}
+					vgparent.AppendChild(vgn)
+					vgn.AddAttrInterface("class", "mark "+m.Class)
+					vgn.AddAttrInterface("data-testid", m.TestID)
+					vgn.AddAttrInterface("style", m.Style)
+					vgn.AddAttrInterface("title", m.Title)
+				}
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n    "}
 				vgparent.AppendChild(vgn)
 			}
@@ -1495,7 +1506,7 @@ func (c *PhysicalView) zoom(d int) {
 }
 
 func (c *PhysicalView) zoomText() string {
-	return fmt.Sprintf("zoom ×%d", c.Zoom)
+	return fmt.Sprintf("zoom ×%d", max(c.Zoom, 1))
 }
 
 func (c *PhysicalView) canvasStyle() string {

@@ -101,6 +101,7 @@ func (h lockedHost) SetPref(k, v string)                  { h.a.H.SetPref(k, v) 
 func (h lockedHost) Paint(id string, b []byte, w, x int)  { h.a.H.Paint(id, b, w, x) }
 func (h lockedHost) Location() string                     { return h.a.H.Location() }
 func (h lockedHost) ShortLink(c, k string) (string, bool) { return h.a.H.ShortLink(c, k) }
+func (h lockedHost) SetHTML(id string, v uint64, s string) { h.a.H.SetHTML(id, v, s) }
 
 // Run runs the snippet. In the browser it runs on its own goroutine,
 // taking the render lock chunk by chunk, so the page stays responsive and

@@ -87,6 +87,11 @@ type Host interface {
 	// plain static host (or any failure), and the caller falls back to
 	// the fragment link. It blocks: call it off the event handler.
 	ShortLink(code, config string) (link string, ok bool)
+	// SetHTML sets the inner HTML of the element with the given
+	// data-testid unless it already holds the HTML of that version
+	// (vugu sets an element's inner HTML on every render; the editor's
+	// highlighted copy of the snippet is set here only when it changed).
+	SetHTML(testid string, version uint64, html string)
 }
 
 // EffectiveConfig is the config a run uses: the defaults with the UI's

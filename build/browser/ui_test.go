@@ -127,6 +127,10 @@ func TestStepForwardAndBack(t *testing.T) {
 	if !p.exists("current-line") {
 		t.Error("no current-line marker")
 	}
+	// The highlighted copy under the textarea is the text the reader sees.
+	if hl := p.text("editor-highlight"); hl != stepSnippet+"\n" {
+		t.Errorf("the highlighted code shows %q", hl)
+	}
 	p.click("tab-heap")
 	p.click("step")
 	p.click("step")

@@ -135,3 +135,18 @@ func (h *host) ShortLink(code, config string) (string, bool) {
 	release()
 	return r.link, r.ok
 }
+
+// SetHTML sets an element's inner HTML unless it holds that version
+// already (an expando property remembers it; a new element has none).
+func (h *host) SetHTML(testid string, version uint64, html string) {
+	el := h.doc.Call("querySelector", `[data-testid="`+testid+`"]`)
+	if !el.Truthy() {
+		return
+	}
+	if v := el.Get("_mmplayVersion"); v.Type() == js.TypeNumber && uint64(v.Float()) == version &&
+		el.Get("childNodes").Get("length").Int() > 0 {
+		return
+	}
+	el.Set("innerHTML", html)
+	el.Set("_mmplayVersion", float64(version))
+}
