@@ -240,3 +240,35 @@ func TestBadInputKeepsThePageWorking(t *testing.T) {
 	}
 	p.noConsoleErrors()
 }
+
+// TestSettingsAndShareButtons: a setting re-runs the snippet on the new
+// machine; Copy link and Copy embed code answer (with the fragment link:
+// the test server has no edge worker).
+func TestSettingsAndShareButtons(t *testing.T) {
+	p := newPage(t)
+	p.open("/")
+	p.waitStatus("exited")
+	p.click("open-settings")
+	p.run(chromedp.Evaluate(`(() => { const s = document.querySelector('[data-testid="setting-kernel"]');
+		s.value = "2.0"; s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`, nil))
+	p.waitStatus("exited")
+	var frag string
+	p.run(chromedp.Evaluate(`location.hash`, &frag))
+	st, err := view.DecodeFragment(frag)
+	if err != nil || !strings.Contains(st.Config, "kernel=2.0") {
+		t.Errorf("after the setting, the link's config is %q (%v)", st.Config, err)
+	}
+	p.screenshot("settings")
+	p.click("close-settings")
+	p.click("tab-slab")
+	if txt := p.text("view-slab"); !strings.Contains(txt, "Linux 2.0 has no slab caches") {
+		t.Errorf("slab view on 2.0: %q", txt)
+	}
+	p.click("copy-link")
+	p.run(chromedp.Poll(`(() => { const n = document.querySelector('[data-testid="notice"]'); return !!n && /Link copied|Copy this link/.test(n.textContent); })()`, nil,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	p.click("copy-embed")
+	p.run(chromedp.Poll(`(() => { const n = document.querySelector('[data-testid="notice"]'); return !!n && /Embed code copied|Copy this embed code/.test(n.textContent); })()`, nil,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	p.noConsoleErrors()
+}
