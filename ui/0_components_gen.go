@@ -1461,8 +1461,10 @@ type PhysicalView struct {
 	Zoom	int
 
 	layout		view.PhysLayout
-	buf		[]byte
-	paintKey	string
+	base		[]byte	// every frame and the step's changes (per revision)
+	buf		[]byte	// base plus the focus: what the canvas shows
+	baseKey		string
+	focus		Focus	// the focus drawn in buf
 	hoverPFN	uint64
 	hovering	bool
 	legendL		[]view.LegendEntry
@@ -1566,19 +1568,58 @@ func (c *PhysicalView) Rendered(ctx vugu.RenderedCtx) {
 	}
 	c.ensureLayout()
 	f := c.App.Focus
-	key := fmt.Sprintf("%d/%d/%d", c.App.P.Rev, f.PFN, f.Pages)
-	if key == c.paintKey && !ctx.First() {
+	w, h := c.layout.Width(), c.layout.Height()
+	baseKey := fmt.Sprintf("%d/%d/%d", c.App.P.Rev, w, h)
+	if baseKey != c.baseKey || ctx.First() || len(c.buf) != len(c.base) {
+		// The machine moved: paint every frame and what the step changed
+		// into the base picture, then the focus on a copy of it.
+		c.baseKey = baseKey
+		c.base = view.Paint(c.App.P.Snap.Frames, c.layout, c.base)
+		for _, r := range c.App.Changes().Frames {
+			view.HighlightFrames(c.base, c.layout, r.PFN, r.Count, highlightColor)
+		}
+		c.buf = append(c.buf[:0], c.base...)
+		if f.Pages > 0 {
+			view.HighlightFrames(c.buf, c.layout, f.PFN, f.Pages, focusColor)
+		}
+		c.focus = f
+		c.App.H.Paint("phys-canvas", c.buf, w, h, 0, h)
 		return
 	}
-	c.paintKey = key
-	c.buf = view.Paint(c.App.P.Snap.Frames, c.layout, c.buf)
-	for _, r := range c.App.Changes().Frames {
-		view.HighlightFrames(c.buf, c.layout, r.PFN, r.Count, highlightColor)
+	if f == c.focus {
+		return
 	}
+	// Only the focus moved: restore the old focus's rows from the base,
+	// outline the new one, and send those rows alone.
+	y0, y1 := h, 0
+	for _, g := range []Focus{c.focus, f} {
+		if g.Pages == 0 {
+			continue
+		}
+		a, b := c.rows(g)
+		y0, y1 = min(y0, a), max(y1, b)
+	}
+	c.focus = f
+	if y0 >= y1 {
+		return
+	}
+	copy(c.buf[y0*w*4:y1*w*4], c.base[y0*w*4:y1*w*4])
 	if f.Pages > 0 {
 		view.HighlightFrames(c.buf, c.layout, f.PFN, f.Pages, focusColor)
 	}
-	c.App.H.Paint("phys-canvas", c.buf, c.layout.Width(), c.layout.Height())
+	c.App.H.Paint("phys-canvas", c.buf, w, h, y0, y1)
+}
+
+// rows is the pixel rows [y0, y1) a focus's frames occupy.
+func (c *PhysicalView) rows(f Focus) (int, int) {
+	l := c.layout
+	if l.Cols == 0 || f.PFN >= l.Frames {
+		return 0, 0
+	}
+	last := min(f.PFN+f.Pages, l.Frames) - 1
+	y0 := int(f.PFN/uint64(l.Cols)) * l.Cell
+	y1 := (int(last/uint64(l.Cols)) + 1) * l.Cell
+	return max(y0-l.Cell, 0), min(y1+l.Cell, l.Height())	// outlines may spill a cell
 }
 
 var (

@@ -98,7 +98,9 @@ func (h lockedHost) Fragment() string                     { return h.a.H.Fragmen
 func (h lockedHost) SetFragment(s string)                 { h.a.H.SetFragment(s) }
 func (h lockedHost) Pref(k string) string                 { return h.a.H.Pref(k) }
 func (h lockedHost) SetPref(k, v string)                  { h.a.H.SetPref(k, v) }
-func (h lockedHost) Paint(id string, b []byte, w, x int)  { h.a.H.Paint(id, b, w, x) }
+func (h lockedHost) Paint(id string, b []byte, w, x, y0, y1 int) {
+	h.a.H.Paint(id, b, w, x, y0, y1)
+}
 func (h lockedHost) Location() string                     { return h.a.H.Location() }
 func (h lockedHost) ShortLink(c, k string) (string, bool) { return h.a.H.ShortLink(c, k) }
 func (h lockedHost) SetHTML(id string, v uint64, s string) { h.a.H.SetHTML(id, v, s) }

@@ -78,8 +78,9 @@ type Host interface {
 	Pref(key string) string
 	SetPref(key, value string)
 	// Paint draws an RGBA image (w×h pixels) on the canvas element with
-	// the given data-testid, sized w×h device-independent pixels.
-	Paint(testid string, rgba []byte, w, h int)
+	// the given data-testid; only rows [y0, y1) changed since the last
+	// paint of the same size (0, h: all of it).
+	Paint(testid string, rgba []byte, w, h, y0, y1 int)
 	// Location is the page's URL without the fragment (for share links).
 	Location() string
 	// ShortLink asks the edge worker, if the site has one, to store the

@@ -10,9 +10,13 @@ import (
 // of a 4 GiB machine (1 M frames, 4 MiB of RGBA) allocates nothing.
 var canvasBuf js.Value
 
+// canvasImg wraps canvasBuf as an ImageData (same lifetime).
+var canvasImg js.Value
+
 // Paint copies an RGBA image to the canvas with the given data-testid:
-// one CopyBytesToJS and one putImageData, whatever the number of frames.
-func (h *host) Paint(testid string, rgba []byte, w, hgt int) {
+// the changed rows [y0, y1) with one CopyBytesToJS and one putImageData
+// with that dirty rectangle (all rows when the size changed).
+func (h *host) Paint(testid string, rgba []byte, w, hgt, y0, y1 int) {
 	if w <= 0 || hgt <= 0 || len(rgba) < w*hgt*4 {
 		return
 	}
@@ -20,17 +24,22 @@ func (h *host) Paint(testid string, rgba []byte, w, hgt int) {
 	if !cv.Truthy() {
 		return
 	}
-	if cv.Get("width").Int() != w {
+	full := false
+	if cv.Get("width").Int() != w || cv.Get("height").Int() != hgt {
 		cv.Set("width", w)
-	}
-	if cv.Get("height").Int() != hgt {
 		cv.Set("height", hgt)
+		full = true
 	}
 	n := w * hgt * 4
 	if !canvasBuf.Truthy() || canvasBuf.Get("length").Int() != n {
 		canvasBuf = js.Global().Get("Uint8ClampedArray").New(n)
+		canvasImg = js.Global().Get("ImageData").New(canvasBuf, w, hgt)
+		full = true
 	}
-	js.CopyBytesToJS(canvasBuf, rgba[:n])
-	img := js.Global().Get("ImageData").New(canvasBuf, w, hgt)
-	cv.Call("getContext", "2d").Call("putImageData", img, 0, 0)
+	if full || y0 < 0 || y1 > hgt || y0 >= y1 {
+		y0, y1 = 0, hgt
+	}
+	a, b := y0*w*4, y1*w*4
+	js.CopyBytesToJS(canvasBuf.Call("subarray", a, b), rgba[a:b])
+	cv.Call("getContext", "2d").Call("putImageData", canvasImg, 0, 0, 0, y0, w, y1-y0)
 }
