@@ -34,7 +34,8 @@ func (m *machine) bootKernel(cfg Config) (*buddy.Machine, error) {
 		return nil, err
 	}
 	k.UseSlab(s)
-	v, err := vmalloc.New(vmalloc.Config{Pages: k.Pages, Slab: s, InitOnAlloc: k.InitOnAlloc(), Recorder: m})
+	v, err := vmalloc.New(vmalloc.Config{Pages: k.Pages, Slab: s, InitOnAlloc: k.InitOnAlloc(), Recorder: m,
+		InInterrupt: func() bool { return k.InInterrupt() != 0 }})
 	if err != nil {
 		return nil, err
 	}
@@ -270,4 +271,61 @@ func (m *machine) captureProc() {
 			m.captured[path] = text
 		}
 	}
+}
+
+// Snippet functions as the kernel names them in call traces, %pS and
+// /proc/vmallocinfo ("scullv_init+0x3d/0xd0 [scullv]"). mmplay compiles
+// no machine code, so a function's size and the offset of a call in it
+// are made up, deterministically, from the source: 16 bytes per source
+// line from the definition's line to its last statement, plus 32 (a
+// prologue and an epilogue), and a call on line L sits at 16·(L − first
+// line) + 0xd, the return address after a 5-byte call near the line's
+// start. A 10-line function is 0xc0 bytes long, as gcc -O2 makes small
+// module functions. The module name is the kernel's to add.
+const (
+	symBytesPerLine = 0x10
+	symFrameBytes   = 0x20
+	symCallOffset   = 0xd
+)
+
+// symbolSize is the modelled size of the snippet function name.
+func (m *machine) symbolSize(name string) (first int, size uint64, ok bool) {
+	first, last, ok := m.prog.FuncLines(name)
+	if !ok {
+		return 0, 0, false
+	}
+	return first, uint64(last-first+1)*symBytesPerLine + symFrameBytes, true
+}
+
+// callerSymbol is kernel.Kernel.Caller: the snippet function running now
+// and the modelled offset of the statement it is executing.
+func (m *machine) callerSymbol() (kernel.Symbol, bool) {
+	if m.thread == nil {
+		return kernel.Symbol{}, false
+	}
+	name := m.thread.FuncName()
+	first, size, ok := m.symbolSize(name)
+	if !ok {
+		return kernel.Symbol{}, false
+	}
+	off := uint64(max(m.thread.Pos().Line-first, 0))*symBytesPerLine + symCallOffset
+	return kernel.Symbol{Name: name, Offset: min(off, size-1), Size: size}, true
+}
+
+// symbolize is kernel.Kernel.Symbolize: a snippet function's address
+// (what %pS of a function pointer prints).
+func (m *machine) symbolize(addr uint64) (kernel.Symbol, bool) {
+	name, ok := m.prog.FuncName(addr)
+	if !ok {
+		return kernel.Symbol{}, false
+	}
+	_, size, ok := m.symbolSize(name)
+	if !ok {
+		return kernel.Symbol{}, false
+	}
+	s := kernel.Symbol{Name: name, Size: size}
+	if m.module != nil {
+		s.Module = m.module.Name
+	}
+	return s, true
 }

@@ -203,6 +203,8 @@ func boot(p *Program, stepping bool) (*machine, error) {
 		m.thread = prog.NewThread(m.proc.User, stackPointer, opts)
 	}
 	m.k.CallFunc = m.callFunc
+	m.k.Caller = m.callerSymbol
+	m.k.Symbolize = m.symbolize
 	return m, nil
 }
 

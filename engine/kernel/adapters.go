@@ -54,6 +54,8 @@ func (k *Kernel) ShowProblem(p *slab.Problem) {
 			addr, _ = strconv.ParseUint(title[i+2:], 16, 64)
 		}
 		k.oopsWith(title, addr, false, p.Explain)
+	case slab.Bug:
+		k.showBug(p)
 	}
 	if p.Explain != "" {
 		k.report("slab", title, p.Explain)

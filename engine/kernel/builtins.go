@@ -86,19 +86,6 @@ func b2u(b bool) uint64 {
 	return 0
 }
 
-// caller of an allocation in /proc/vmallocinfo's %pS form.
-func (k *Kernel) callerSym() string {
-	name := "?"
-	if k.Caller != nil && k.Caller() != "" {
-		name = k.Caller()
-	}
-	s := name + "+0x1d/0x60"
-	if k.module != nil {
-		s += " [" + k.module.Name + "]"
-	}
-	return s
-}
-
 // Builtins binds every kernel function of the headers to the Kernel. The
 // kmalloc family is present only once a Slab is attached, vmalloc/vfree
 // once a Vmalloc is (call Builtins after attaching them).
@@ -288,7 +275,12 @@ func (k *Kernel) Builtins() map[string]interp.Builtin {
 	}
 	if k.vmalloc != nil {
 		vmalloc := func(name string, size uint64, gfp buddy.GFP) uint64 {
-			k.MightAlloc(gfp, "__vmalloc_node_range+0x1b4/0x880")
+			// might_alloc comes from the vm_struct's kzalloc_node, after
+			// the size checks and __get_vm_area_node's
+			// BUG_ON(in_interrupt()) (package vmalloc)
+			if size != 0 && k.InInterrupt() == 0 {
+				k.MightAlloc(gfp, "__vmalloc_node_range+0x1b4/0x880")
+			}
 			p, ok := k.vmalloc.Vmalloc(size, gfp, k.callerSym())
 			if !ok {
 				return 0
@@ -301,7 +293,9 @@ func (k *Kernel) Builtins() map[string]interp.Builtin {
 			return vmalloc("vzalloc", arg(c, 0), buddy.GFP_KERNEL|buddy.GFP__ZERO)
 		}
 		b["ioremap"] = func(c *interp.Call) uint64 {
-			k.MightAlloc(buddy.GFP_KERNEL, "__get_vm_area_caller+0x40/0x50") // the vm_struct is kzalloc'ed
+			if k.InInterrupt() == 0 { // in interrupt context __get_vm_area_node BUGs first
+				k.MightAlloc(buddy.GFP_KERNEL, "__get_vm_area_caller+0x40/0x50") // the vm_struct is kzalloc'ed
+			}
 			if p, ok := k.vmalloc.Ioremap(arg(c, 0), arg(c, 1), k.callerSym()); ok {
 				return p
 			}

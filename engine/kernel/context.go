@@ -281,9 +281,12 @@ func (k *Kernel) RaiseIRQ(irq int) int {
 	k.ctx.preempt += HardirqOffset
 	k.ctx.irqsDisabled = true
 	defer func() {
-		// restore even when the handler dies (an Oops unwinds through here)
-		k.ctx.preempt -= HardirqOffset
-		k.ctx.irqsDisabled = saved
+		// restore even when the handler dies, unless the crash already
+		// reset the context (die: the task's context dies with it)
+		if k.ctx.preempt&hardirqMask != 0 {
+			k.ctx.preempt -= HardirqOffset
+			k.ctx.irqsDisabled = saved
+		}
 	}()
 	ret := irqNone
 	for _, a := range append([]*irqAction(nil), chain...) {

@@ -108,8 +108,22 @@
 // Debian's PREEMPT_DYNAMIC, SMP, and PTI off on the QEMU CPU), the task
 // line, "CR2: …" and the end marker, then kills the current task with
 // SIGKILL: arch/x86/mm/fault.c:page_fault_oops hands sig = SIGKILL to
-// oops_end, which calls make_task_dead(SIGKILL). In an interrupt handler
-// oops_end panics instead. Registers and "Code:" bytes are not printed.
+// oops_end, which calls make_task_dead(SIGKILL). When in_interrupt() (a
+// hard IRQ, or softirqs off under spin_lock_bh) oops_end panics instead
+// ("Kernel panic - not syncing: Fatal exception in interrupt"), and the
+// run ends as a kill. Registers and "Code:" bytes are not printed.
+//
+// A BUG()/BUG_ON() (die.go) prints lib/bug.c:report_bug's cut line and
+// "kernel BUG at <file>:<line>!", then the same Oops with the header
+// "invalid opcode: 0000 [#1] PREEMPT SMP NOPTI" (the ud2 trap); the task
+// dies with SIGSEGV, or the machine panics in interrupt context. vmalloc,
+// vzalloc and ioremap in interrupt context hit __get_vm_area_node's
+// BUG_ON(in_interrupt()) (mm/vmalloc.c:2497 in 6.1.158; the line is not
+// measured) after the size checks, so vmalloc(0) still only warns.
+//
+// Call traces name the snippet's function that called in through Caller:
+// the integrator models its offset and size from the source (see
+// engine/kernelside.go); the kernel's own frames have fixed offsets.
 //
 // # Character devices and /proc
 //
@@ -155,8 +169,8 @@
 // freed with its memory, so usually the read of f_op faults first.
 // The OOM killer for kernel allocations (a failing allocation that the
 // kernel would retry under OOM simply fails); might_fault in the uaccess
-// functions; kmem_cache_* builtins (package slab's, not wired here); BUG()
-// from vmalloc in interrupt context; per-CPU page lists; i386; the
+// functions; kmem_cache_* builtins (package slab's, not wired here);
+// per-CPU page lists; i386; the
 // register dumps of crash reports; block devices; a proc_read that copies
 // to a user buffer. The call-trace frames and their offsets are modelled:
 // the real ones depend on the build.

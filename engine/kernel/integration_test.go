@@ -19,7 +19,8 @@ func bootFull(t testing.TB, ram uint64, debug bool) (*Kernel, *slab.Allocator, *
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := vmalloc.New(vmalloc.Config{Pages: k.Pages, Slab: s, InitOnAlloc: k.InitOnAlloc()})
+	v, err := vmalloc.New(vmalloc.Config{Pages: k.Pages, Slab: s, InitOnAlloc: k.InitOnAlloc(),
+		InInterrupt: func() bool { return k.InInterrupt() != 0 }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,9 +91,10 @@ type Kernel struct {
 	// CallFunc runs snippet code at a function address (the integrator wires
 	// it to the interpreter). Nil: handlers cannot run.
 	CallFunc func(addr uint64, args ...uint64) uint64
-	// Caller names the snippet function now running, for call traces
-	// ("scull_init"); nil gives "?".
-	Caller func() string
+	// Caller is the snippet function now running and where in it, for
+	// call traces and /proc/vmallocinfo's callers ("scull_init+0x3d/0xd0";
+	// the kernel adds the module); ok false or nil Caller gives "?".
+	Caller func() (s Symbol, ok bool)
 	// Symbolize names a snippet address for %pS (optional).
 	Symbolize func(addr uint64) (Symbol, bool)
 

@@ -235,60 +235,6 @@ func (k *Kernel) oopsWith(title string, addr uint64, write bool, explain string)
 	k.oopsAccess(title, addr, errCode, access, explain)
 }
 
-func (k *Kernel) oopsAccess(title string, addr uint64, errCode int, access string, explain string) {
-	write := errCode&2 != 0
-	k.pr(LogAlert, "%s", title)
-	k.pr(LogAlert, "#PF: supervisor %s in kernel mode", access)
-	k.pr(LogAlert, "#PF: error_code(0x%04x) - not-present page", errCode)
-	if addr < 1<<39 {
-		k.pr(LogAlert, "PGD 0 P4D 0 ")
-	}
-	k.oopsCount++
-	k.pr(LogWarning, "Oops: %04x [#%d] PREEMPT SMP NOPTI", errCode, k.oopsCount)
-	k.pr(LogWarning, "CPU: 0 PID: %d Comm: %s %s %s %s%s", k.current.PID, k.current.Comm, k.Tainted(), utsRelease, utsVersion, debianSuffix)
-	k.pr(LogWarning, "Hardware name: %s", hardwareName)
-	k.pr(LogWarning, "RIP: 0010:%s", k.callerFrame()[1:])
-	k.pr(LogWarning, "Call Trace:")
-	inIRQ := k.ctx.preempt&hardirqMask != 0
-	if inIRQ {
-		k.pr(LogWarning, " <IRQ>")
-		k.pr(LogWarning, " __handle_irq_event_percpu+0x4a/0x180")
-		k.pr(LogWarning, " handle_irq_event+0x34/0x70")
-		k.pr(LogWarning, " </IRQ>")
-	}
-	k.pr(LogWarning, " <TASK>")
-	for _, f := range k.entryFrames() {
-		k.pr(LogWarning, " %s", f)
-	}
-	k.pr(LogWarning, " </TASK>")
-	k.pr(LogWarning, "%s", k.modulesLinkedIn())
-	k.pr(LogWarning, "CR2: %016x", addr)
-	k.pr(LogWarning, "---[ end trace 0000000000000000 ]---")
-	k.AddTaint(TaintDie)
-	k.record(arch.Event{Kind: arch.EvBug, Addr: addr, Detail: title})
-	reason := fmt.Sprintf("kernel Oops: the kernel code %s address %#x, which nothing maps", map[bool]string{true: "wrote to", false: "read from"}[write], addr)
-	if explain != "" {
-		reason = "kernel Oops: " + explain
-	}
-	expl := reason + ". A kernel access to an unmapped address cannot be fixed up: the kernel prints an Oops and kills the task that was running the code (make_task_dead with SIGKILL)."
-	switch {
-	case addr < arch.PageSize:
-		expl += " The address is in the first page: a NULL pointer (or a field of a struct reached through one) was dereferenced."
-	case addr < arch.TaskSize:
-		expl += " It is a user-space address: kernel code must use copy_from_user/copy_to_user, never dereference a __user pointer (SMAP makes that fault)."
-	case addr >= VmallocStart && addr <= VmallocEnd:
-		expl += " It is in the vmalloc range but not inside a mapped area: past the end of a vmalloc buffer (into its guard page), or after vfree."
-	}
-	if inIRQ {
-		k.pr(LogEmerg, "Kernel panic - not syncing: Fatal exception in interrupt")
-		k.pr(LogEmerg, "---[ end Kernel panic - not syncing: Fatal exception in interrupt ]---")
-		expl += " It happened in an interrupt handler, where there is no task to kill: the kernel panics and the machine stops."
-	}
-	k.report("oops", title, expl)
-	k.ctx = contextState{} // the dying task's locks and preempt count die with it
-	panic(&arch.Signal{Signo: arch.SIGKILL, Addr: addr, Reason: reason})
-}
-
 // kernelMemory is the interp.Memory view of kernel space.
 type kernelMemory struct{ k *Kernel }
 

@@ -62,19 +62,25 @@ func (k *Kernel) AddTaint(bit int) {
 	}
 }
 
-// caller names the snippet function running now, with a modelled offset.
-func (k *Kernel) callerFrame() string {
-	name := "?"
+// callerFrame is the call-trace line of the snippet function running now.
+func (k *Kernel) callerFrame() string { return " " + k.callerSym() }
+
+// callerSym is the snippet function running now as %pS prints it, for
+// call traces and /proc/vmallocinfo: "scull_init+0x3d/0xd0 [scull]", from
+// the integrator's Caller (whose offsets are modelled); without one,
+// "?+0x1d/0x60".
+func (k *Kernel) callerSym() string {
+	s := Symbol{Name: "?", Offset: 0x1d, Size: 0x60}
 	if k.Caller != nil {
-		if n := k.Caller(); n != "" {
-			name = n
+		if c, ok := k.Caller(); ok && c.Name != "" {
+			s = c
 		}
 	}
-	s := " " + name + "+0x1d/0x60"
+	out := fmt.Sprintf("%s+%#x/%#x", s.Name, s.Offset, s.Size)
 	if k.module != nil {
-		s += " [" + k.module.Name + "]"
+		out += " [" + k.module.Name + "]"
 	}
-	return s
+	return out
 }
 
 // dumpStack is lib/dump_stack.c:dump_stack_lvl with a modelled call trace:
@@ -85,17 +91,26 @@ func (k *Kernel) dumpStack(level int, frames ...string) {
 	k.pr(level, "CPU: 0 PID: %d Comm: %s %s %s %s%s", k.current.PID, k.current.Comm, k.Tainted(), utsRelease, utsVersion, debianSuffix)
 	k.pr(level, "Hardware name: %s", hardwareName)
 	k.pr(level, "Call Trace:")
-	inIRQ := k.ctx.preempt&0xf0000 != 0
+	k.callTrace(level, append([]string{"dump_stack_lvl+0x44/0x5c"}, frames...), true)
+}
+
+// callTrace is show_trace_log_lvl's part of a report (arch/x86/kernel/
+// dumpstack.c): the frames (innermost first), the snippet's function when
+// caller is set, then, in a hard-IRQ handler, the IRQ entry frames closed
+// by </IRQ>, and the task's entry into the kernel in <TASK>…</TASK>.
+func (k *Kernel) callTrace(level int, frames []string, caller bool) {
+	inIRQ := k.ctx.preempt&hardirqMask != 0
 	if inIRQ {
 		k.pr(level, " <IRQ>")
 	} else {
 		k.pr(level, " <TASK>")
 	}
-	k.pr(level, " dump_stack_lvl+0x44/0x5c")
 	for _, f := range frames {
 		k.pr(level, " %s", f)
 	}
-	k.pr(level, "%s", k.callerFrame())
+	if caller {
+		k.pr(level, "%s", k.callerFrame())
+	}
 	if inIRQ {
 		k.pr(level, " __handle_irq_event_percpu+0x4a/0x180")
 		k.pr(level, " handle_irq_event+0x34/0x70")
@@ -160,15 +175,7 @@ func (k *Kernel) warnAt(site, fn, msg, after string, frames ...string) {
 	k.pr(LogWarning, "Hardware name: %s", hardwareName)
 	k.pr(LogWarning, "RIP: 0010:%s", fn)
 	k.pr(LogWarning, "Call Trace:")
-	k.pr(LogWarning, " <TASK>")
-	for _, f := range frames {
-		k.pr(LogWarning, " %s", f)
-	}
-	k.pr(LogWarning, "%s", k.callerFrame())
-	for _, f := range k.entryFrames() {
-		k.pr(LogWarning, " %s", f)
-	}
-	k.pr(LogWarning, " </TASK>")
+	k.callTrace(LogWarning, frames, true)
 	k.pr(LogWarning, "---[ end trace 0000000000000000 ]---")
 	for _, l := range splitLines(after) {
 		k.pr(LogWarning, "%s", l)

@@ -66,6 +66,11 @@ const (
 	Printk
 	// Oops: the kernel crashes; Text is the Oops' first line.
 	Oops
+	// Bug: a BUG()/BUG_ON() fires (lib/bug.c:report_bug prints the cut
+	// line and "kernel BUG at <Site>!"), then the invalid-opcode Oops
+	// with RIP in Func and Frames above it in the call trace. It does
+	// not return.
+	Bug
 )
 
 // Problem is something the kernel prints about a call, in its own words,
@@ -74,8 +79,12 @@ const (
 type Problem struct {
 	Kind ProblemKind
 	// Site and Func complete a Warning's "WARNING: … at <Site> <Func>" line.
-	// Site lacks the line number where it was not measured.
+	// Site lacks the line number where it was not measured. For a Bug,
+	// Site is the BUG_ON's file:line and Func the function RIP is in.
 	Site, Func string
+	// Frames are the kernel functions a Bug's call trace shows between
+	// Func and the snippet's function, innermost first (modelled offsets).
+	Frames []string
 	// Text is what the kernel prints (see ProblemKind).
 	Text string
 	// After is printed after a Warning's call trace (pr_warn_once lines).

@@ -29,7 +29,10 @@
 //  1. n == 0: WARN_ON_ONCE at mm/vmalloc.c:3227 (__vmalloc_node_range+
 //     0x806/0x880, measured), NULL. More pages than RAM: warn_alloc
 //     "vmalloc error: size %lu, exceeds total pages", NULL.
-//  2. __get_vm_area_node: the vm_struct is kzalloc'ed (64 bytes,
+//  2. __get_vm_area_node: BUG_ON(in_interrupt()) (mm/vmalloc.c:2497 in
+//     6.1.158, not measured): called from interrupt context (Config.
+//     InInterrupt), it returns a slab.Bug problem and the kernel layer
+//     crashes. Then the vm_struct is kzalloc'ed (64 bytes,
 //     kmalloc-64) when a slab allocator is configured; size = PAGE_ALIGN(n)
 //     + one guard page; the range is the lowest hole ≥ VMALLOC_START that
 //     fits (first fit, page alignment only — vmalloc does not align to the
@@ -39,13 +42,19 @@
 //     kmalloc'ed up to 4096 bytes (512 pages), above that vmalloc'ed
 //     itself (nested, same caller; the area shows "vpages").
 //  4. Order-0 frames one at a time from the buddy allocator (GFP_KERNEL |
-//     __GFP_HIGHMEM, zeroed for vzalloc and with init_on_alloc=1), owned by
+//     __GFP_HIGHMEM | __GFP_NOWARN, zeroed for vzalloc and with
+//     init_on_alloc=1; a task with a fatal signal pending, killed by the
+//     OOM killer, stops taking pages: Config.FatalSignalPending), owned by
 //     phys.OwnerVmalloc. On a fresh machine they come out consecutive; once
 //     the free lists are fragmented they scatter (measured: 1 MiB from 2–14
 //     physical runs).
 //  5. Each frame is mapped at area + i·4096 (vmap_pages_range).
-//  6. A failure in 3–5 gives back everything taken and warns
-//     "vmalloc error: size %lu, failed to allocate pages".
+//  6. A failure in 3–5 gives back everything taken and returns NULL.
+//     6.1 prints nothing: __vmalloc_area_node adds __GFP_NOWARN to the
+//     mask before its warn_alloc("vmalloc error: size %lu, page order %u,
+//     failed to allocate pages") calls, and warn_alloc returns at once for
+//     __GFP_NOWARN (6.1.158 source). A failing pages[] kmalloc prints its
+//     own slab report (its nested_gfp has no __GFP_NOWARN).
 //
 // # Free: vfree(p) (compare mm/vmalloc.c:__vunmap, remove_vm_area)
 //

@@ -52,6 +52,22 @@ const (
 	funcIoremap     = "__ioremap_caller"
 	siteVunmap      = "mm/vmalloc.c"
 	funcVunmap      = "__vunmap"
+	// siteInterruptBug is __get_vm_area_node's BUG_ON(in_interrupt()), at
+	// mm/vmalloc.c line 2497 of the 6.1.158 stable source. Not measured:
+	// the measured build (Debian 6.1.192) has the vmalloc(0) WARN 57 lines
+	// below 6.1.158's (3227 against 3170), so its BUG_ON may sit up to 57
+	// lines lower in the file too. The RIP offset is modelled.
+	siteInterruptBug = "mm/vmalloc.c:2497"
+	funcInterruptBug = "__get_vm_area_node+0x13a/0x150"
+)
+
+// The call-trace frames between __get_vm_area_node and the snippet's
+// function (offsets modelled): vmalloc and vzalloc reach
+// __vmalloc_node_range through __vmalloc_node by tail calls, which leave
+// no frame; ioremap goes through __ioremap_caller and get_vm_area_caller.
+var (
+	framesVmalloc = []string{"__vmalloc_node_range+0xb6/0x880"}
+	framesIoremap = []string{"get_vm_area_caller+0x3b/0x50", "__ioremap_caller+0x1a5/0x330"}
 )
 
 // Flags are vm_struct flags (include/linux/vmalloc.h).
@@ -96,6 +112,13 @@ type Config struct {
 	Slab slab.Kmalloc
 	// InitOnAlloc zeroes every page (init_on_alloc=1, stock Debian).
 	InitOnAlloc bool
+	// InInterrupt is in_interrupt() of the code calling in (nil: never):
+	// __get_vm_area_node's BUG_ON fires when it is true.
+	InInterrupt func() bool
+	// FatalSignalPending is fatal_signal_pending(current) (nil: never):
+	// vm_area_alloc_pages stops taking pages for a task the OOM killer
+	// has killed, and the failure is not warned about.
+	FatalSignalPending func() bool
 	// Recorder receives events; nil records nothing.
 	Recorder arch.Recorder
 }
@@ -203,9 +226,18 @@ func (a *Allocator) find(addr uint64) (int, *area) {
 	return -1, nil
 }
 
-// getVMArea is __get_vm_area_node: kzalloc the vm_struct, add the guard
-// page, reserve the lowest fitting range.
-func (a *Allocator) getVMArea(size, align uint64, flags Flags, caller string) (*area, *slab.Problem) {
+// getVMArea is __get_vm_area_node: BUG_ON(in_interrupt()), kzalloc the
+// vm_struct, add the guard page, reserve the lowest fitting range. frames
+// are the callers' frames for the BUG's call trace.
+func (a *Allocator) getVMArea(size, align uint64, flags Flags, caller string, frames []string) (*area, *slab.Problem) {
+	if a.cfg.InInterrupt != nil && a.cfg.InInterrupt() {
+		return nil, &slab.Problem{Kind: slab.Bug, Site: siteInterruptBug, Func: funcInterruptBug, Frames: frames,
+			Explain: "vmalloc and ioremap may sleep (the vm_struct is kzalloc'ed with GFP_KERNEL, the pages are taken with GFP_KERNEL and mapped into page tables that may need new pages), " +
+				"so they must never run in interrupt context: 6.1's __get_vm_area_node starts with BUG_ON(in_interrupt()). " +
+				"in_interrupt() is true in a hard-IRQ handler, in a softirq, and also under spin_lock_bh (softirqs disabled). " +
+				"The BUG is a ud2 instruction: the CPU traps with \"invalid opcode\" and the kernel prints an Oops. " +
+				"Allocate the buffer beforehand in process context (module init, open, write), or take a small one with kmalloc(GFP_ATOMIC)."}
+	}
 	ar := &area{size: size + GuardSize, flags: flags, caller: caller}
 	if a.cfg.Slab != nil {
 		p, prob := slab.Kzalloc(a.cfg.Slab, vmStructSize, buddy.GFP_KERNEL)
@@ -270,12 +302,19 @@ func (a *Allocator) vmalloc(size uint64, caller string, zero bool) (uint64, *sla
 	} else {
 		size = arch.PageAlignUp(size)
 	}
+	gfp := buddy.GFP_KERNEL // vmalloc; vzalloc adds __GFP_ZERO
+	if zero {
+		gfp |= buddy.GFP__ZERO
+	}
 	if size>>arch.PageShift > a.pages.ManagedTotal() {
+		// warn_alloc(gfp_mask, NULL, "vmalloc error: size %lu, exceeds
+		// total pages", real_size) with the caller's gfp (mm/vmalloc.c:
+		// __vmalloc_node_range)
 		return 0, &slab.Problem{Kind: slab.AllocFailure,
-			Text:    fmt.Sprintf("vmalloc error: size %d, exceeds total pages, mode:%#x(GFP_KERNEL), nodemask=(null),cpuset=/,mems_allowed=0", real, uint32(buddy.GFP_KERNEL)),
+			Text:    fmt.Sprintf("vmalloc error: size %d, exceeds total pages, mode:%#x(%s), nodemask=(null),cpuset=/,mems_allowed=0", real, uint32(gfp), gfp),
 			Explain: fmt.Sprintf("vmalloc(%d) asks for more pages than the machine has RAM (%d pages).", real, a.pages.ManagedTotal())}
 	}
-	ar, prob := a.getVMArea(size, arch.PageSize, VM_ALLOC, caller)
+	ar, prob := a.getVMArea(size, arch.PageSize, VM_ALLOC, caller, framesVmalloc)
 	if ar == nil {
 		return 0, prob
 	}
@@ -298,12 +337,16 @@ func (a *Allocator) vmalloc(size uint64, caller string, zero bool) (uint64, *sla
 		}
 		ar.pagesArray = p
 	}
-	gfp := buddy.GFP_KERNEL | buddy.GFP__HIGHMEM
-	if zero {
-		gfp |= buddy.GFP__ZERO
-	}
+	// __vmalloc_area_node: gfp_mask |= __GFP_NOWARN | __GFP_HIGHMEM
+	gfp |= buddy.GFP__NOWARN | buddy.GFP__HIGHMEM
 	ar.pages = make([]uint64, 0, n)
 	for i := uint64(0); i < n; i++ {
+		if a.cfg.FatalSignalPending != nil && a.cfg.FatalSignalPending() {
+			// vm_area_alloc_pages: "if (!nofail && fatal_signal_pending(current)) break;"
+			// and no warn_alloc for a task that is being killed
+			a.vfree(ar.addr)
+			return 0, &slab.Problem{Explain: fmt.Sprintf("vmalloc(%d) stopped taking pages: the task was killed (by the OOM killer), so it returns NULL without a warning.", real)}
+		}
 		pfn, err := a.pages.AllocPages(gfp, 0, phys.OwnerVmalloc)
 		if err != nil {
 			a.vfree(ar.addr)
@@ -339,13 +382,20 @@ func (a *Allocator) storeKernel(va, v uint64) {
 	a.mem.Store(va-base, 8, v)
 }
 
-// failure is warn_alloc's "vmalloc error: size %lu, <why>".
+// failure is a failure of __vmalloc_area_node. Its warn_alloc calls
+// ("vmalloc error: size %lu, page order %u, failed to allocate pages",
+// "…, failed to allocated page array size %lu", "…, failed to map
+// pages") are never printed in 6.1: the function first does gfp_mask |=
+// __GFP_NOWARN, and warn_alloc returns at once for __GFP_NOWARN
+// (mm/vmalloc.c and mm/page_alloc.c:warn_alloc, 6.1.158). vmalloc just
+// returns NULL; mmplay's report says why.
 func (a *Allocator) failure(size uint64, why string, inner *slab.Problem) *slab.Problem {
-	p := &slab.Problem{Kind: slab.AllocFailure,
-		Text:    fmt.Sprintf("vmalloc error: size %d, %s, mode:%#x(GFP_KERNEL|__GFP_HIGHMEM), nodemask=(null),cpuset=/,mems_allowed=0", size, why, uint32(buddy.GFP_KERNEL|buddy.GFP__HIGHMEM)),
-		Explain: fmt.Sprintf("vmalloc(%d) could not get all the page frames it needed (%s); what it had taken is given back and it returns NULL.", size, why)}
+	p := &slab.Problem{
+		Explain: fmt.Sprintf("vmalloc(%d) could not get all the page frames it needed (%s); what it had taken is given back and it returns NULL. 6.1 prints nothing for this (it asks the page allocator with __GFP_NOWARN).", size, why)}
 	if inner != nil {
-		p.Err = inner.Err
+		// the nested kmalloc of the pages[] array prints its own report
+		// (nested_gfp lacks __GFP_NOWARN)
+		p.Kind, p.Text, p.Site, p.Func, p.After, p.Err = inner.Kind, inner.Text, inner.Site, inner.Func, inner.After, inner.Err
 	}
 	return p
 }
@@ -477,7 +527,7 @@ func (a *Allocator) Ioremap(pa, size uint64, caller string) (uint64, *slab.Probl
 	}
 	order := uint64(bits.Len64(size - 1)) // get_count_order_long
 	order = min(max(order, arch.PageShift), ioremapMaxOrder)
-	ar, prob := a.getVMArea(size, 1<<order, VM_IOREMAP, caller)
+	ar, prob := a.getVMArea(size, 1<<order, VM_IOREMAP, caller, framesIoremap)
 	if ar == nil {
 		return 0, prob
 	}

@@ -1,14 +1,18 @@
 // vmalloc gives a buffer that is contiguous in virtual memory but built from single pages scattered in physical memory.
-// Each area is followed by an unmapped guard page, and vmalloc may sleep, so it must never be called from an interrupt handler.
+// Each area is followed by an unmapped guard page; vmalloc may sleep, so set VMALLOC_IN_IRQ to 1 to see the kernel BUG it hits in an IRQ handler.
 //
 // vmalloc_to_pfn shows the frame behind each page; /proc/vmallocinfo
 // lists each area with its guard page included (1 MiB shows as 1052672
-// bytes; main prints this module's lines). Two areas in a row are one guard page apart. The IRQ handler's
-// vmalloc is the bug: mmplay's debug kernel reports it as sleeping in
-// atomic context (real 6.1 hits BUG_ON(in_interrupt()) and oopses; mmplay
-// does not model that BUG).
+// bytes; main prints this module's lines). Two areas in a row are one
+// guard page apart. The IRQ handler takes its buffer with
+// kmalloc(GFP_ATOMIC), the right way. With VMALLOC_IN_IRQ 1 it calls
+// vmalloc instead: 6.1's __get_vm_area_node starts with
+// BUG_ON(in_interrupt()), so the kernel prints "kernel BUG at
+// mm/vmalloc.c", an invalid-opcode Oops, and panics (an Oops in
+// interrupt context cannot kill a task): the run ends there.
 #include <linux/module.h>
 #include <linux/vmalloc.h>
+#include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/interrupt.h>
 #include <stdio.h>
@@ -17,12 +21,19 @@
 #include <unistd.h>
 
 #define SIZE (1024 * 1024)
+#define VMALLOC_IN_IRQ 0   /* 1: the kernel BUG */
 static char *buf, *a, *b;
 
-static irqreturn_t bad_irq(int irq, void *dev)
+static irqreturn_t vm_irq(int irq, void *dev)
 {
-    void *p = vmalloc(PAGE_SIZE);      /* wrong: vmalloc may sleep */
+#if VMALLOC_IN_IRQ
+    void *p = vmalloc(PAGE_SIZE);                /* wrong: vmalloc may sleep */
     vfree(p);
+#else
+    void *p = kmalloc(PAGE_SIZE, GFP_ATOMIC);    /* right: never sleeps */
+    pr_info("irq %d: in_interrupt()=%#lx, kmalloc(GFP_ATOMIC) = %px\n", irq, in_interrupt(), p);
+    kfree(p);
+#endif
     return IRQ_HANDLED;
 }
 
@@ -45,7 +56,7 @@ static int __init vm_init(void)
     pr_info("two 3-page areas: b - a = %ld pages (3 + 1 guard)\n", (long)(b - a) / PAGE_SIZE);
     pr_info("the guard page after a: vmalloc_to_pfn = %lu\n", vmalloc_to_pfn(a + 3 * PAGE_SIZE));
 
-    if (request_irq(11, bad_irq, 0, "vmdemo", NULL) == 0) {
+    if (request_irq(11, vm_irq, 0, "vmdemo", NULL) == 0) {
         raise_irq(11);
         free_irq(11, NULL);
     }

@@ -258,3 +258,56 @@ int main(void) { boom(); return 1; }`
 		t.Error("Run of an unknown function")
 	}
 }
+
+// FuncName names the innermost snippet function (the caller while a
+// builtin runs, the handler while a builtin calls back into the snippet)
+// and "" outside runs; FuncLines gives a definition's first line and the
+// line of its last statement.
+func TestFuncName(t *testing.T) {
+	src := `int where(void);
+int back(void);
+int handler(void)
+{
+	return where();
+}
+int helper(int x)
+{
+	int y = x + 1;
+	where();
+	return back() + y;
+}
+int main(void) { return helper(1) + where(); }
+`
+	var seen []string
+	var th *Thread
+	m, p, _ := loadTest(t, src, map[string]Builtin{
+		"where": func(c *Call) uint64 { seen = append(seen, c.Thread.FuncName()); return 0 },
+		"back": func(c *Call) uint64 {
+			a, _ := c.Thread.Program().FuncAddr("handler")
+			return c.Thread.CallAddr(a)
+		},
+	})
+	th = p.NewThread(m.mem, testStackTop, RunOptions{})
+	if n := th.FuncName(); n != "" {
+		t.Errorf("before the run: %q", n)
+	}
+	if r := th.Run("main"); r.Signal != nil || r.Err != nil {
+		t.Fatalf("run: %+v", r)
+	}
+	if got := strings.Join(seen, " "); got != "helper handler main" {
+		t.Errorf("FuncName inside builtins: %q, want \"helper handler main\"", got)
+	}
+	if n := th.FuncName(); n != "" {
+		t.Errorf("after the run: %q", n)
+	}
+	for _, c := range []struct {
+		name        string
+		first, last int
+		ok          bool
+	}{{"handler", 3, 5, true}, {"helper", 7, 11, true}, {"main", 13, 13, true}, {"where", 0, 0, false}, {"nosuch", 0, 0, false}} {
+		first, last, ok := p.FuncLines(c.name)
+		if first != c.first || last != c.last || ok != c.ok {
+			t.Errorf("FuncLines(%s) = %d, %d, %v; want %d, %d, %v", c.name, first, last, ok, c.first, c.last, c.ok)
+		}
+	}
+}

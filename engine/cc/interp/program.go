@@ -193,6 +193,21 @@ func (p *Program) FuncName(addr uint64) (string, bool) {
 	return f.name, true
 }
 
+// FuncLines returns the line where the snippet function name is defined
+// and the line of its body's last top-level statement (first, when the
+// body is empty); ok is false for a builtin or an unknown name.
+func (p *Program) FuncLines(name string) (first, last int, ok bool) {
+	f := p.byName[name]
+	if f == nil || f.builtin != nil || f.f == nil {
+		return 0, 0, false
+	}
+	first, last = f.f.Pos.Line, f.f.Pos.Line
+	if b := f.f.Body; b != nil && len(b.Stmts) > 0 {
+		last = max(last, b.Stmts[len(b.Stmts)-1].Pos().Line)
+	}
+	return first, last, true
+}
+
 func (p *Program) funcAt(addr uint64) *function {
 	off := addr - p.layout.TextBase
 	if addr < p.layout.TextBase || off%TextSlot != 0 || off/TextSlot >= uint64(len(p.funcs)) {

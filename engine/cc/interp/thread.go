@@ -99,6 +99,16 @@ func (t *Thread) Steps() uint64 { return t.steps }
 // SP is the simulated stack pointer (rsp).
 func (t *Thread) SP() uint64 { return t.sp }
 
+// FuncName names the snippet function running now: the innermost one,
+// which is the caller while a builtin runs. It is "" when no snippet
+// function runs (before, between and after runs).
+func (t *Thread) FuncName() string {
+	if t.depth == 0 || t.curSlot >= len(t.prog.funcs) {
+		return ""
+	}
+	return t.prog.funcs[t.curSlot].name
+}
+
 // Depth is the current call depth of snippet functions.
 func (t *Thread) Depth() int { return t.depth }
 

@@ -14,7 +14,10 @@ import (
 // runs with and the facts its output must (and must not) contain.
 
 type exampleRun struct {
-	opts   []string // CLI options before the file
+	opts []string // CLI options before the file
+	// edit, when set, replaces edit[0] by edit[1] in the source first
+	// (the switches an example's comment invites the reader to flip)
+	edit   [2]string
 	status int
 	want   []string // regexps that must match stdout+stderr
 	absent []string // regexps that must not match
@@ -74,15 +77,28 @@ var exampleRuns = map[string][]exampleRun{
 		`mmplay: free_pages: order 2 block freed as order 0`,
 		`BUG: Bad page state in process insmod  pfn:`, `page dumped because: nonzero _refcount`,
 	}, absent: []string{`order 11: +\d+ KiB at`}}},
-	"06-vmalloc.c": {{opts: []string{"--dmesg", "--explain"}, want: []string{
-		`page 0 at ffffc90000[0-9a-f]{6}: pfn 0x[0-9a-f]+`,
-		`256 pages in \d+ physically contiguous runs`,
-		`two 3-page areas: b - a = 4 pages`,
-		`the guard page after a: vmalloc_to_pfn = 0`,
-		`0x[0-9a-f]+-0x[0-9a-f]+ 1052672 .*\[06_vmalloc\] pages=256 vmalloc`, // 1 MiB + the guard page
-		`0x[0-9a-f]+-0x[0-9a-f]+   16384 .*\[06_vmalloc\] pages=3 vmalloc`,
-		`BUG: sleeping function called from invalid context`, `preempt_count: 10000`,
-	}}},
+	"06-vmalloc.c": {
+		{opts: []string{"--dmesg", "--explain"}, want: []string{
+			`page 0 at ffffc90000[0-9a-f]{6}: pfn 0x[0-9a-f]+`,
+			`256 pages in \d+ physically contiguous runs`,
+			`two 3-page areas: b - a = 4 pages`,
+			`the guard page after a: vmalloc_to_pfn = 0`,
+			`0x[0-9a-f]+-0x[0-9a-f]+ 1052672 .*\[06_vmalloc\] pages=256 vmalloc`, // 1 MiB + the guard page
+			`0x[0-9a-f]+-0x[0-9a-f]+   16384 .*\[06_vmalloc\] pages=3 vmalloc`,
+			`irq 11: in_interrupt\(\)=0x10000, kmalloc\(GFP_ATOMIC\) = ffff888`,
+		}, absent: []string{`kernel BUG`, `BUG: sleeping function`}},
+		// VMALLOC_IN_IRQ 1: BUG_ON(in_interrupt()) in __get_vm_area_node,
+		// an invalid-opcode Oops, and the panic of an Oops in interrupt
+		// context; main never runs
+		{opts: []string{"--dmesg", "--explain"}, edit: [2]string{"#define VMALLOC_IN_IRQ 0", "#define VMALLOC_IN_IRQ 1"}, status: 137, want: []string{
+			`(?m)^------------\[ cut here \]------------\nkernel BUG at mm/vmalloc.c:\d+!\ninvalid opcode: 0000 \[#1\] PREEMPT SMP NOPTI\n`,
+			`RIP: 0010:__get_vm_area_node\+0x`,
+			`(?m)^ <IRQ>\n __vmalloc_node_range\+0x[0-9a-f]+/0x880\n vm_irq\+0x[0-9a-f]+/0x[0-9a-f]+ \[06_vmalloc\]\n`,
+			`Modules linked in: 06_vmalloc\(OE\+\)`,
+			`(?m)^Kernel panic - not syncing: Fatal exception in interrupt$`,
+			`Killed \(SIGKILL, exit status 137\)`,
+		}, absent: []string{`BUG: sleeping function`, `pages=256 vmalloc`}},
+	},
 	"07a-scull.c": {
 		{opts: []string{"--dmesg"}, want: []string{
 			`wrote 20000 bytes, read back 20000: same`,
@@ -161,7 +177,11 @@ func TestExamples(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			checkExplanation(t, f)
 			for _, r := range runs {
-				st, out, errs := runExample(t, f, r.opts...)
+				path := f
+				if r.edit[0] != "" {
+					path = editedExample(t, f, r.edit)
+				}
+				st, out, errs := runExample(t, path, r.opts...)
 				all := out + errs
 				if st != r.status {
 					t.Errorf("%v: status %d, want %d\n%s", r.opts, st, r.status, all)
@@ -187,6 +207,25 @@ func TestExamples(t *testing.T) {
 			t.Errorf("%s: expected example is missing", name)
 		}
 	}
+}
+
+// editedExample writes a copy of the example at path, with edit[0]
+// replaced by edit[1], under the same name in a temporary directory (the
+// module's name comes from the file's).
+func editedExample(t *testing.T, path string, edit [2]string) string {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(src, []byte(edit[0])) {
+		t.Fatalf("%s has no %q to edit", filepath.Base(path), edit[0])
+	}
+	out := filepath.Join(t.TempDir(), filepath.Base(path))
+	if err := os.WriteFile(out, bytes.Replace(src, []byte(edit[0]), []byte(edit[1]), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // checkExplanation: an optional "// mmplay: ..." config line, then the
