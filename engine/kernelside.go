@@ -35,7 +35,7 @@ func (m *machine) bootKernel(cfg Config) (*buddy.Machine, error) {
 	}
 	k.UseSlab(s)
 	v, err := vmalloc.New(vmalloc.Config{Pages: k.Pages, Slab: s, InitOnAlloc: k.InitOnAlloc(), Recorder: m,
-		InInterrupt: func() bool { return k.InInterrupt() != 0 }})
+		InInterrupt: func() bool { return k.InInterrupt() != 0 }, FatalSignalPending: k.FatalSignalPending})
 	if err != nil {
 		return nil, err
 	}

@@ -220,7 +220,8 @@ func bootMachine(cfg Config, name string) (*machine, error) {
 	if len(comm) > 15 { // TASK_COMM_LEN 16
 		comm = comm[:15]
 	}
-	m.as, err = mm.New(hw.Pages, mm.Config{PID: pid, Comm: comm, Commit: m.commit, Recorder: m})
+	m.as, err = mm.New(hw.Pages, mm.Config{PID: pid, Comm: comm, Commit: m.commit, Recorder: m,
+		FatalSignal: m.k.TakeFatalSignal})
 	if err != nil {
 		return nil, fmt.Errorf("boot: %w", err)
 	}
@@ -337,7 +338,9 @@ func (m *machine) mapStartup(maps []mm.Mapping, oracle bool) error {
 // procFS serves the machine-wide /proc files the user process can open:
 // the kernel's (meminfo, buddyinfo, slabinfo, vmallocinfo, modules' own).
 func (m *machine) procFS(path string) (string, bool) {
-	return m.k.ReadProc(path)
+	text, ok := m.k.ReadProc(path)
+	m.k.ReturnToUser() // a module's show function may have been OOM-killed
+	return text, ok
 }
 
 // onStep is the interpreter's step hook while a session steps: it counts

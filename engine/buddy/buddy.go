@@ -79,7 +79,26 @@ type Allocator struct {
 	minFreeKbytes uint64
 	rec           arch.Recorder
 	booting       bool // boot release: no events
+	// oom is the kernel's OOM killer (SetOOM); nil: a failure is final.
+	oom OOMKiller
 }
+
+// OOMKiller is what the page allocator's slow path needs of the kernel's
+// OOM killer (mm/oom_kill.c), set by the kernel layer with SetOOM.
+type OOMKiller interface {
+	// OutOfMemory is out_of_memory for a request that failed even at the
+	// min watermark and may call the OOM killer (AllocError.MayOOM): it
+	// reports whether the allocation should be retried (the killer made
+	// progress for the current task).
+	OutOfMemory(gfp GFP, order int) bool
+	// OOMReserves is oom_reserves_allowed(current) outside interrupt
+	// context (__gfp_pfmemalloc_flags): the current task is an OOM victim
+	// and may dig into half of the min watermark (ALLOC_OOM).
+	OOMReserves() bool
+}
+
+// SetOOM installs the OOM killer the slow path calls (nil: none).
+func (a *Allocator) SetOOM(k OOMKiller) { a.oom = k }
 
 // New builds the allocator over mem and hands it every free frame (boot
 // steps 1–3 of the package comment).
@@ -324,6 +343,7 @@ type allocFlags struct {
 	mark         int  // allocWmarkMin or allocWmarkLow
 	high         bool // ALLOC_HIGH (__GFP_HIGH)
 	harder       bool // ALLOC_HARDER (atomic)
+	oomVictim    bool // ALLOC_OOM (an OOM victim's retry)
 	noWatermarks bool // ALLOC_NO_WATERMARKS (__GFP_MEMALLOC)
 }
 
@@ -345,6 +365,9 @@ func (a *Allocator) watermarkOK(z *Zone, order int, highest phys.ZoneID, af allo
 	}
 	if af.harder {
 		m -= m / 4
+	}
+	if af.oomVictim {
+		m -= m / 2 // "OOM victims can try even harder" (__zone_watermark_ok)
 	}
 	if free <= m+int64(z.LowmemReserve[highest]) {
 		return false
@@ -384,6 +407,16 @@ func (a *Allocator) rmqueueSmallest(z *Zone, order int) (uint64, bool) {
 	return 0, false
 }
 
+// oomReserves is the slow path's retry with reserve_flags for an OOM
+// victim: alloc_flags become ALLOC_OOM alone, the min watermark halved
+// (__gfp_pfmemalloc_flags, never with __GFP_NOMEMALLOC).
+func (a *Allocator) oomReserves(gfp GFP, order int, highest phys.ZoneID) (uint64, bool) {
+	if a.oom == nil || gfp&GFP__NOMEMALLOC != 0 || !a.oom.OOMReserves() {
+		return 0, false
+	}
+	return a.walkZones(order, highest, allocFlags{mark: allocWmarkMin, oomVictim: true})
+}
+
 // AllocError is the failure of AllocPages.
 type AllocError struct {
 	Order int
@@ -409,7 +442,7 @@ func (e *AllocError) Error() string {
 // gets Refcount 1 and FlagHead; with __GFP_ZERO the frames are zeroed.
 func (a *Allocator) AllocPages(gfp GFP, order int, owner phys.Owner) (uint64, error) {
 	if order < 0 || order >= a.maxOrder {
-		return 0, &AllocError{Order: order, GFP: gfp, TooLarge: true}
+		return 0, &AllocError{Order: order, GFP: gfp &^ GFPInitOnAlloc, TooLarge: true}
 	}
 	highest := gfp.Zone()
 	// Fast path: the low watermark.
@@ -424,11 +457,24 @@ func (a *Allocator) AllocPages(gfp GFP, order int, owner phys.Owner) (uint64, er
 			af.noWatermarks = true
 		}
 		pfn, ok = a.walkZones(order, highest, af)
+		if !ok {
+			pfn, ok = a.oomReserves(gfp, order, highest)
+		}
 	}
 	if !ok {
 		may := gfp&GFP__DIRECT_RECLAIM != 0 && order <= CostlyOrder &&
 			gfp&(GFP__NORETRY|GFP__RETRY_MAYFAIL|GFP__THISNODE) == 0 && highest >= phys.ZoneNormal
-		return 0, &AllocError{Order: order, GFP: gfp, MayOOM: may}
+		// __alloc_pages_may_oom: out_of_memory, and a retry when it made
+		// progress (the current task is now a victim with reserves).
+		if may && a.oom != nil && a.oom.OutOfMemory(gfp&^GFPInitOnAlloc, order) {
+			af := allocFlags{mark: allocWmarkMin, high: gfp&GFP__HIGH != 0}
+			if pfn, ok = a.walkZones(order, highest, af); !ok {
+				pfn, ok = a.oomReserves(gfp, order, highest)
+			}
+		}
+		if !ok {
+			return 0, &AllocError{Order: order, GFP: gfp &^ GFPInitOnAlloc, MayOOM: may}
+		}
 	}
 	n := uint64(1) << order
 	fs := a.frames[pfn : pfn+n]
@@ -438,7 +484,7 @@ func (a *Allocator) AllocPages(gfp GFP, order int, owner phys.Owner) (uint64, er
 	fs[0].Flags |= phys.FlagHead
 	fs[0].Order = uint8(order)
 	fs[0].Refcount = 1
-	if gfp&GFP__ZERO != 0 {
+	if gfp&(GFP__ZERO|GFPInitOnAlloc) != 0 {
 		for i := uint64(0); i < n; i++ {
 			a.mem.ZeroFrame(pfn + i)
 		}

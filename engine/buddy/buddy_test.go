@@ -354,3 +354,78 @@ func BenchmarkBoot4G(b *testing.B) {
 		}
 	}
 }
+
+// fakeOOM is a kernel whose OOM killer kills the current task on its
+// first call and reports progress; the victim then has the reserves.
+type fakeOOM struct {
+	calls  []string
+	victim bool
+}
+
+func (f *fakeOOM) OutOfMemory(gfp GFP, order int) bool {
+	f.calls = append(f.calls, fmt.Sprintf("%#x order %d", uint32(gfp), order))
+	if f.victim {
+		return false // task_will_free_mem(current): no new kill, no retry
+	}
+	f.victim = true
+	return true
+}
+func (f *fakeOOM) OOMReserves() bool { return f.victim }
+
+// The OOM killer in the slow path (__alloc_pages_may_oom): a GFP_KERNEL
+// request that fails at the min watermark calls it once; the victim's
+// retry may take DMA32 down to min/2 (ALLOC_OOM); its next failure does
+// not call the killer again. Costly orders, __GFP_NORETRY and atomic
+// requests never call it; __GFP_NOMEMALLOC gets no reserves (and asks
+// again, in vain).
+func TestOOMKillerHook(t *testing.T) {
+	m, err := Boot(MachineConfig{RAM: 128 << 20, Kernel: "6.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := m.Pages
+	f := &fakeOOM{}
+	a.SetOOM(f)
+	z, d := a.Zone(phys.ZoneDMA32), a.Zone(phys.ZoneDMA)
+	var got []uint64
+	take := func(gfp GFP, order int) error {
+		pfn, err := a.AllocPages(gfp, order, phys.OwnerPages)
+		if err == nil {
+			got = append(got, pfn)
+		}
+		return err
+	}
+	// __GFP_NORETRY and costly orders fail at min without the killer
+	for take(GFP_KERNEL|GFP__NORETRY, 0) == nil {
+	}
+	if take(GFP_KERNEL, 4) == nil || len(f.calls) != 0 || z.FreePages != z.WmarkMin {
+		t.Fatalf("calls %q, DMA32 free %d (min %d)", f.calls, z.FreePages, z.WmarkMin)
+	}
+	// the first GFP_KERNEL failure at min: the killer runs, the retry
+	// succeeds from the victim's reserves
+	if err := take(GFP_KERNEL, 0); err != nil || len(f.calls) != 1 || f.calls[0] != "0xcc0 order 0" || z.FreePages != z.WmarkMin-1 {
+		t.Fatalf("%v: calls %q, DMA32 free %d (min %d)", err, f.calls, z.FreePages, z.WmarkMin)
+	}
+	if take(GFP_KERNEL|GFP__NOMEMALLOC, 0) == nil {
+		t.Error("__GFP_NOMEMALLOC used the victim's reserves")
+	}
+	// the victim goes on down to min - min/2, then fails without a second kill
+	for take(GFP_KERNEL, 0) == nil {
+	}
+	if want := z.WmarkMin - z.WmarkMin/2; z.FreePages != want {
+		t.Errorf("victim's drain: DMA32 free %d, want %d", z.FreePages, want)
+	}
+	if want := d.WmarkMin - d.WmarkMin/2 + d.LowmemReserve[phys.ZoneNormal]; d.FreePages != want {
+		t.Errorf("victim's drain: DMA free %d, want %d", d.FreePages, want)
+	}
+	if len(f.calls) != 3 {
+		t.Errorf("calls %q, want two more calls (which decline)", f.calls)
+	}
+	check(t, a)
+	for _, pfn := range got {
+		if err := a.FreePages(pfn, int(a.mem.Frame(pfn).Order)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(t, a)
+}

@@ -45,9 +45,16 @@
 //  4. Slow path: the same walk against the min watermark, reduced by half
 //     for __GFP_HIGH and by a further quarter for atomic requests
 //     (ALLOC_HIGH/ALLOC_HARDER in 6.1.0, __zone_watermark_ok): GFP_ATOMIC may
-//     go down to 37.5 % of min. There is nothing to reclaim in the model
-//     (no page cache, no swap), so a failure here is final: the caller
-//     warns (warn_alloc) or calls the OOM killer.
+//     go down to 37.5 % of min. An OOM victim (OOMKiller.OOMReserves)
+//     then retries with ALLOC_OOM alone: half of min. There is nothing to
+//     reclaim in the model (no page cache, no swap), so next, when the
+//     kernel would (AllocError.MayOOM: may sleep, order ≤ 3, no
+//     __GFP_NORETRY/__GFP_RETRY_MAYFAIL/__GFP_THISNODE, Normal zone
+//     allowed), the kernel's OOM killer runs (SetOOM; compare
+//     __alloc_pages_may_oom), and a request it made progress for is
+//     retried once. Otherwise the failure is final: the caller warns
+//     (warn_alloc). init_on_alloc's zeroing travels as GFPInitOnAlloc, a
+//     marker stripped from every mask the allocator reports.
 //
 // # Free: FreePages(pfn, order)  (compare __free_pages → __free_one_page)
 //

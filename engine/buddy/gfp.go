@@ -34,6 +34,13 @@ const (
 	GFP__HARDWALL       GFP = 0x100000
 	GFP__THISNODE       GFP = 0x200000
 	GFP__ACCOUNT        GFP = 0x400000
+
+	// GFPInitOnAlloc is mmplay's marker, not a Linux flag: the pages are
+	// to be zeroed because init_on_alloc=1 (post_alloc_hook's
+	// want_init_on_alloc), not because the caller asked with __GFP_ZERO.
+	// AllocPages zeroes as for __GFP_ZERO, and strips the marker from the
+	// mask its failures and the OOM killer report, which are the caller's.
+	GFPInitOnAlloc GFP = 1 << 31
 )
 
 // The composite flags (include/linux/gfp_types.h, 6.1).

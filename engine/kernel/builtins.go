@@ -242,9 +242,9 @@ func (k *Kernel) Builtins() map[string]interp.Builtin {
 	if k.slab != nil {
 		kmalloc := func(name string, size uint64, gfp buddy.GFP) uint64 {
 			k.MightAlloc(gfp, "__kmalloc+0x4b/0x190")
-			if k.InitOnAlloc() {
-				gfp |= buddy.GFP__ZERO
-			}
+			defer k.entering("__kmalloc+0x4b/0x190")()
+			// init_on_alloc is the slab's business (slab.Config.InitOnAlloc):
+			// gfp stays the caller's, as its failure reports print it
 			p, ok := k.slab.Kmalloc(size, gfp)
 			if !ok {
 				return 0
@@ -281,6 +281,7 @@ func (k *Kernel) Builtins() map[string]interp.Builtin {
 			if size != 0 && k.InInterrupt() == 0 {
 				k.MightAlloc(gfp, "__vmalloc_node_range+0x1b4/0x880")
 			}
+			defer k.entering("__vmalloc_node_range+0x1b4/0x880")()
 			p, ok := k.vmalloc.Vmalloc(size, gfp, k.callerSym())
 			if !ok {
 				return 0

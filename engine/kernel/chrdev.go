@@ -205,6 +205,12 @@ func neg(e int) int64 { return -int64(e) }
 // It returns the fd (3 upward) or a negative errno (-ENOENT: no such
 // device; the handler's error otherwise).
 func (k *Kernel) SysOpen(path string, flags int) int64 {
+	r := k.sysOpen(path, flags)
+	k.ReturnToUser()
+	return r
+}
+
+func (k *Kernel) sysOpen(path string, flags int) int64 {
 	d, minor, ok := k.lookupDevice(path)
 	if !ok {
 		return neg(ENOENT)
@@ -256,7 +262,14 @@ func (k *Kernel) SysRead(fd int, buf, count uint64) int64 { return k.rw(fd, buf,
 // SysWrite is write(fd, buf, count) (vfs_write).
 func (k *Kernel) SysWrite(fd int, buf, count uint64) int64 { return k.rw(fd, buf, count, true) }
 
+// rw is vfs_read or vfs_write, then the return to user mode.
 func (k *Kernel) rw(fd int, buf, count uint64, write bool) int64 {
+	r := k.vfsRW(fd, buf, count, write)
+	k.ReturnToUser()
+	return r
+}
+
+func (k *Kernel) vfsRW(fd int, buf, count uint64, write bool) int64 {
 	f := k.files[fd]
 	if f == nil {
 		return neg(EBADF)
@@ -297,7 +310,9 @@ func (k *Kernel) SysLseek(fd int, off int64, whence int) int64 {
 	if fn == 0 {
 		return neg(ESPIPE)
 	}
-	return int64(k.call(f.dev.module, fn, f.file, uint64(off), uint64(int64(whence))))
+	r := int64(k.call(f.dev.module, fn, f.file, uint64(off), uint64(int64(whence))))
+	k.ReturnToUser()
+	return r
 }
 
 // SysClose is close(fd): the last reference runs the module's
@@ -311,6 +326,7 @@ func (k *Kernel) SysClose(fd int) int64 {
 		k.call(f.dev.module, rel, f.inode, f.file)
 	}
 	k.dropFile(fd, f)
+	k.ReturnToUser()
 	return 0
 }
 

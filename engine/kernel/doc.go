@@ -30,6 +30,12 @@
 //     direct map, the kernel image, the module area (MODULES_VADDR
 //     0xffffffffc0000000) and, through the Vmalloc interface, vmalloc
 //     space; anything else is an Oops.
+//   - The OOM killer (oom.go): installed in the page allocator, it kills
+//     the task running the snippet (insmod, or the program) when a small
+//     allocation that may sleep finds nothing even after (simulated,
+//     fruitless) reclaim, with dump_header's report, the task table and
+//     the "Out of memory: Killed process" line; the SIGKILL lands when the
+//     task returns to user mode (ReturnToUser, TakeFatalSignal).
 //   - memblock and the boot (memblock.go, boot.go), character devices and
 //     the user↔kernel copies (chrdev.go), /proc (procfs.go), modules and
 //     their leaks (module.go), the C headers (headers.go) and the builtin
@@ -79,7 +85,8 @@
 //     __alloc_pages+0x2a9/0x330" block unless __GFP_NOWARN.
 //  3. init_on_alloc (debug=off: 1, measured CONFIG_INIT_ON_ALLOC_DEFAULT_ON;
 //     debug=on: 0) adds __GFP_ZERO.
-//  4. buddy.AllocPages; a failure prints warn_alloc's "<comm>: page
+//  4. buddy.AllocPages, which calls the OOM killer (oom.go) when the
+//     kernel would; a failure prints warn_alloc's "<comm>: page
 //     allocation failure: order:N, mode:0x…(<flags>), nodemask=(null)"
 //     with the cpuset suffix, a call trace and the Mem-Info block, at most
 //     once per 10 s of the fake clock, never with __GFP_NOWARN.
@@ -167,9 +174,7 @@
 // A call into code of an unloaded module is an instruction-fetch Oops
 // (error code 0x10), but the module's struct file_operations itself is
 // freed with its memory, so usually the read of f_op faults first.
-// The OOM killer for kernel allocations (a failing allocation that the
-// kernel would retry under OOM simply fails); might_fault in the uaccess
-// functions; kmem_cache_* builtins (package slab's, not wired here);
+// might_fault in the uaccess functions; kmem_cache_* builtins (package slab's, not wired here);
 // per-CPU page lists; i386; the
 // register dumps of crash reports; block devices; a proc_read that copies
 // to a user buffer. The call-trace frames and their offsets are modelled:

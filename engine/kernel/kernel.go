@@ -149,6 +149,14 @@ type Kernel struct {
 	mightReschedSeen bool
 	oopsCount        int
 	reports          []Report
+
+	// oomVictim is the task the OOM killer sent SIGKILL, until it returns
+	// to user mode (ReturnToUser); oomKills counts the kills.
+	oomVictim *Task
+	oomKills  int
+	// allocEntry is the API frame of the allocation in progress
+	// (entering), for the page allocator's call traces.
+	allocEntry string
 }
 
 // Boot boots the kernel: physical memory, the boot-time memblock
@@ -187,6 +195,9 @@ func Boot(cfg Config) (*Kernel, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Kernel != "2.0" {
+		k.Pages.SetOOM(k) // 2.0 had no OOM killer for kernel allocations
+	}
 	k.registerBuiltinProcFiles()
 	k.current = Task{PID: 1, Comm: "init"}
 	return k, nil
@@ -210,7 +221,10 @@ func (k *Kernel) Current() Task { return k.current }
 // InitOnAlloc reports init_on_alloc: 1 on stock Debian (debug=off, measured:
 // CONFIG_INIT_ON_ALLOC_DEFAULT_ON=y), 0 on the debug kernel (debug=on models
 // the measured init_on_alloc=0 boot).
-func (k *Kernel) InitOnAlloc() bool { return !k.cfg.Debug }
+//
+// Linux 2.0 had no such option: its kmalloc and get_free_pages return old
+// bytes whatever debug says.
+func (k *Kernel) InitOnAlloc() bool { return !k.cfg.Debug && k.cfg.Kernel != "2.0" }
 
 // TooLargeWarned is the WARN_ON_ONCE state of __alloc_pages' order check,
 // to be shared with slab's large kmalloc (slab.Config.TooLargeWarned): one

@@ -84,6 +84,7 @@ func (k *Kernel) RunInit(m *Module) int {
 	if ret < 0 {
 		k.release(m)
 	}
+	k.ReturnToUser() // finit_module returns: an OOM kill of insmod lands here
 	return ret
 }
 
@@ -103,6 +104,7 @@ func (k *Kernel) UnloadModule(m *Module) []Leak {
 				"it stays allocated until reboot, and nothing points to it any more.")
 	}
 	k.release(m)
+	k.ReturnToUser() // delete_module returns
 	return leaks
 }
 

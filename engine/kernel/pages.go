@@ -91,8 +91,9 @@ func (k *Kernel) AllocPages(gfp buddy.GFP, order int, fn string) (pfn uint64, ok
 	}
 	req := gfp
 	if k.InitOnAlloc() {
-		gfp |= buddy.GFP__ZERO // want_init_on_alloc: the memory is cleared, the mode printed is the caller's
+		gfp |= buddy.GFPInitOnAlloc // want_init_on_alloc: the memory is cleared, the mode printed is the caller's
 	}
+	defer k.entering(apiFrame(fn))()
 	pfn, err := k.Pages.AllocPages(gfp, order, phys.OwnerPages)
 	if err != nil {
 		var ae *buddy.AllocError
@@ -109,10 +110,18 @@ func (k *Kernel) AllocPages(gfp buddy.GFP, order int, fn string) (pfn uint64, ok
 func (k *Kernel) warnAlloc(gfp buddy.GFP, order int) {
 	title := fmt.Sprintf("%s: page allocation failure: order:%d, mode:%#x(%s), nodemask=(null)", k.current.Comm, order, uint32(gfp), GFPNames(gfp))
 	expl := fmt.Sprintf("No free block of order %d (%d KiB) could be found in the zones this request may use without going below the watermark it must respect", order, 4<<order)
-	if !gfp.CanSleep() {
+	switch {
+	case !gfp.CanSleep():
 		expl += "; an allocation that may not sleep cannot wait for reclaim, so it fails at once"
-	} else {
+	case k.FatalSignalPending():
+		expl += "; this task has been killed by the OOM killer, so the killer is not called again, and once the victim's reserve (half the min watermark) is gone its allocations fail"
+	default:
 		expl += "; mmplay has nothing to reclaim (no page cache, no swap), so the slow path fails"
+		if order > buddy.CostlyOrder {
+			expl += ", and the OOM killer is never called for orders above 3 (PAGE_ALLOC_COSTLY_ORDER): the kernel expects the caller to have a fallback"
+		} else if gfp&(buddy.GFP__NORETRY|buddy.GFP__RETRY_MAYFAIL) != 0 {
+			expl += ", and __GFP_NORETRY/__GFP_RETRY_MAYFAIL keep the OOM killer out of it"
+		}
 	}
 	expl += ". The caller gets NULL and must handle it."
 	k.report("page-allocation-failure", title, expl)
@@ -133,12 +142,44 @@ func (k *Kernel) printAllocFailure(title string, zone phys.ZoneID, order int, ex
 	// warn_alloc: pr_warn("%s: %pV, mode:%#x(%pGg), nodemask=%*pbl", …),
 	// then cpuset_print_current_mems_allowed (CONFIG_CPUSETS=y in Debian).
 	k.pr(LogWarning, "%s,cpuset=/,mems_allowed=0", title)
-	k.dumpStack(LogWarning, "warn_alloc+0x138/0x160", "__alloc_pages_slowpath.constprop.0+0xcb6/0xd00", "__alloc_pages+0x2fd/0x330")
+	k.dumpStack(LogWarning, k.allocFrames("warn_alloc+0x138/0x160", "__alloc_pages_slowpath.constprop.0+0xcb6/0xd00", "__alloc_pages+0x2fd/0x330")...)
 	k.showMem(zone)
 	for _, l := range extra {
 		k.pr(LogWarning, "%s", l)
 	}
 	k.record(arch.Event{Kind: arch.EvWarning, Detail: title, Order: order})
+}
+
+// apiFrame is the call-trace frame of the page-allocator API function fn
+// that calls __alloc_pages (modelled offsets; alloc_pages is a function
+// of its own with CONFIG_NUMA, as in Debian).
+func apiFrame(fn string) string {
+	switch fn {
+	case "__get_free_pages", "__get_free_page", "get_zeroed_page", "__get_dma_pages":
+		return "__get_free_pages+0x11/0x50"
+	case "alloc_pages", "alloc_page":
+		return "alloc_pages+0x9e/0x1e0"
+	}
+	return ""
+}
+
+// entering records frame as the kernel API function the snippet called
+// (kmalloc, vmalloc, __get_free_pages …) for the call traces of the
+// page allocator's reports; the returned function restores the previous
+// one.
+func (k *Kernel) entering(frame string) func() {
+	saved := k.allocEntry
+	k.allocEntry = frame
+	return func() { k.allocEntry = saved }
+}
+
+// allocFrames is frames followed by the API frame the snippet entered
+// through, if known.
+func (k *Kernel) allocFrames(frames ...string) []string {
+	if k.allocEntry != "" {
+		frames = append(frames, k.allocEntry)
+	}
+	return frames
 }
 
 // GetFreePages is __get_free_pages(gfp, order): a direct-map address or 0.

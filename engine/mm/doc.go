@@ -48,9 +48,14 @@
 //  6. PTE present but not writable, write: do_wp_page. From the zero page (or
 //     a file page): copy-on-write into a new frame, rss+1. Own anonymous frame
 //     (after mprotect): reuse it, make it writable. 1 minor fault.
-//  7. The allocator fails: the OOM killer. The model has one process, so it
-//     is the victim: SIGKILL, with the kernel's "Out of memory: Killed
-//     process" line as an event (mm/oom_kill.c:__oom_kill_process).
+//  7. The allocator runs out: the OOM killer. With the kernel layer's
+//     killer installed in the page allocator (Config.FatalSignal set), the
+//     allocation itself calls it, which prints the report in the kernel
+//     log and chooses this process (the only one); the victim's retry may
+//     still get a frame from its reserve, and the fault then returns into
+//     the pending SIGKILL. Without it (package tests), the failed fault
+//     kills the process here: SIGKILL, with the kernel's "Out of memory:
+//     Killed process" line as an event (mm/oom_kill.c:__oom_kill_process).
 //
 // MAP_POPULATE, MADV_POPULATE_* and brk under mlock fault every page in
 // advance through the same path (get_user_pages → handle_mm_fault), and

@@ -53,13 +53,24 @@ func (as *AddressSpace) allocUserFrame(va uint64, owner phys.Owner) (uint64, *ar
 	return pfn, nil
 }
 
-// oom is pagefault_out_of_memory → out_of_memory with this process as the
-// only candidate: it is killed with SIGKILL. The event carries the
-// kernel's message (mm/oom_kill.c:__oom_kill_process; facts §9.3).
+// oom is the end of a fault whose allocation failed. With the kernel's
+// OOM killer (Config.FatalSignal) the page allocator has already called
+// it, and it has chosen this process: the pending SIGKILL is delivered.
+// Without one, this is pagefault_out_of_memory → out_of_memory with this
+// process as the only candidate: it is killed with SIGKILL, and the event
+// carries the kernel's message (mm/oom_kill.c:__oom_kill_process; facts
+// §9.3).
 func (as *AddressSpace) oom(va uint64) *arch.Signal {
+	if as.cfg.FatalSignal != nil {
+		if sig := as.cfg.FatalSignal(); sig != nil {
+			sig.Addr = va
+			return sig
+		}
+	}
 	if as.rec != nil {
+		_, anon, file, shmem, pgtables := as.OOMCounters()
 		msg := fmt.Sprintf("Out of memory: Killed process %d (%s) total-vm:%dkB, anon-rss:%dkB, file-rss:%dkB, shmem-rss:%dkB, UID:%d pgtables:%dkB oom_score_adj:%d",
-			as.cfg.PID, as.cfg.Comm, as.totalVM()*4, as.rssAnon*4, as.rssFile*4, as.rssShmem*4, 0, as.pt.NrTables()*4, 0)
+			as.cfg.PID, as.cfg.Comm, as.totalVM()*4, anon*4, file*4, shmem*4, 0, pgtables>>10, 0)
 		as.rec.Record(arch.Event{Kind: arch.EvBug, Source: "mm", Addr: va, Detail: msg})
 	}
 	return &arch.Signal{Signo: arch.SIGKILL, Addr: va,
@@ -89,6 +100,16 @@ func (as *AddressSpace) HandleUserFault(addr uint64, write bool) *arch.Signal {
 }
 
 func (as *AddressSpace) handleFault(addr uint64, write bool) *arch.Signal {
+	sig := as.doFault(addr, write)
+	if sig == nil && as.cfg.FatalSignal != nil {
+		// the fault returns to user mode: a SIGKILL the OOM killer sent
+		// while this fault allocated ends the process now
+		sig = as.cfg.FatalSignal()
+	}
+	return sig
+}
+
+func (as *AddressSpace) doFault(addr uint64, write bool) *arch.Signal {
 	if addr >= arch.TaskSize {
 		return as.mapErr(addr)
 	}

@@ -92,6 +92,12 @@ type Config struct {
 	// Commit is the machine's accounting; nil makes one with overcommit 0.
 	Commit   *Commit
 	Recorder arch.Recorder
+	// FatalSignal, when set, is the kernel's delivery of a pending
+	// SIGKILL as a page fault returns to user mode (the OOM killer, run by
+	// the page allocator, may have chosen this process while it faulted);
+	// nil means no kernel OOM killer: a failed allocation kills the
+	// process here (oom).
+	FatalSignal func() *arch.Signal
 }
 
 // AddressSpace is one process's memory (struct mm_struct).
@@ -159,6 +165,14 @@ func (as *AddressSpace) StartBrk() uint64 { return as.startBrk }
 
 // VMAs returns a copy of the VMAs in address order.
 func (as *AddressSpace) VMAs() []VMA { return append([]VMA(nil), as.vmas...) }
+
+// OOMCounters is what the OOM killer prints of this mm (mm/oom_kill.c:
+// dump_task, __oom_kill_process): total_vm, MM_ANONPAGES, MM_FILEPAGES
+// and MM_SHMEMPAGES in pages, and mm_pgtables_bytes, which counts the
+// PTE, PMD and PUD tables but not the PGD (pgd_alloc does not charge it).
+func (as *AddressSpace) OOMCounters() (totalVM, anon, file, shmem, pgtablesBytes uint64) {
+	return as.totalVM(), as.rssAnon, as.rssFile, as.rssShmem, (as.pt.NrTables() - 1) << arch.PageShift
+}
 
 // totalVM is mm->total_vm in pages.
 func (as *AddressSpace) totalVM() uint64 {

@@ -204,7 +204,7 @@ func (c *Cache) newSlab(gfp buddy.GFP) (*slab, *Problem) {
 	a := c.a
 	g := gfp&^(buddy.GFP__ZERO|buddy.GFP__DMA|buddy.GFP__DMA32|buddy.GFP__RECLAIMABLE) | c.allocGFP
 	if a.cfg.InitOnAlloc {
-		g |= buddy.GFP__ZERO // post_alloc_hook: want_init_on_alloc
+		g |= buddy.GFPInitOnAlloc // post_alloc_hook: want_init_on_alloc
 	}
 	pfn, err := a.pages.AllocPages(g, c.Order, phys.OwnerSlab)
 	if err != nil {

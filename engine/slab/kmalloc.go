@@ -203,17 +203,18 @@ func (a *Allocator) kmallocLarge(size uint64, gfp buddy.GFP) (uint64, *Problem) 
 		return 0, &Problem{Kind: Warning, Site: siteAllocPages, Func: funcAllocPages,
 			Explain: fmt.Sprintf("kmalloc(%d) needs an order-%d block, but the largest block the page allocator has is order %d (KMALLOC_MAX_SIZE = %d bytes). kmalloc returns NULL; the warning is WARN_ON_ONCE, so it is printed once per boot.", size, order, a.pages.MaxOrder()-1, KmallocMaxSize)}
 	}
-	g := gfp | buddy.GFP__COMP
+	g := gfp | buddy.GFP__COMP // __kmalloc_large_node: flags |= __GFP_COMP
 	if a.cfg.InitOnAlloc {
-		g |= buddy.GFP__ZERO
+		g |= buddy.GFPInitOnAlloc // post_alloc_hook: want_init_on_alloc
 	}
 	pfn, err := a.pages.AllocPages(g, order, phys.OwnerPages)
 	if err != nil {
 		if gfp&buddy.GFP__NOWARN != 0 {
 			return 0, &Problem{Err: err}
 		}
+		mode := g &^ buddy.GFPInitOnAlloc // the caller's flags, __GFP_ZERO of kzalloc included
 		return 0, &Problem{Kind: AllocFailure, Err: err,
-			Text:    fmt.Sprintf("page allocation failure: order:%d, mode:%#x(%s), nodemask=(null)", order, uint32(g&^buddy.GFP__ZERO), g&^buddy.GFP__ZERO),
+			Text:    fmt.Sprintf("page allocation failure: order:%d, mode:%#x(%s), nodemask=(null)", order, uint32(mode), mode),
 			Explain: fmt.Sprintf("kmalloc(%d) asked the page allocator for %d contiguous pages (order %d) and there was no free block that large.", size, 1<<order, order)}
 	}
 	a.large[pfn] = large{order: order, req: size}

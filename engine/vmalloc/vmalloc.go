@@ -279,15 +279,17 @@ func (a *Allocator) freeSide(ar *area) {
 // Vmalloc is vmalloc(size) (allocate steps 1–6 of doc.go), called from
 // caller. It returns 0 for NULL and what the kernel printed.
 func (a *Allocator) Vmalloc(size uint64, caller string) (uint64, *slab.Problem) {
-	return a.vmalloc(size, caller, a.cfg.InitOnAlloc)
+	return a.vmalloc(size, caller, buddy.GFP_KERNEL)
 }
 
 // Vzalloc is vzalloc(size): vmalloc with zeroed pages.
 func (a *Allocator) Vzalloc(size uint64, caller string) (uint64, *slab.Problem) {
-	return a.vmalloc(size, caller, true)
+	return a.vmalloc(size, caller, buddy.GFP_KERNEL|buddy.GFP__ZERO)
 }
 
-func (a *Allocator) vmalloc(size uint64, caller string, zero bool) (uint64, *slab.Problem) {
+// vmalloc is __vmalloc_node_range for a caller's gfp: GFP_KERNEL, with
+// __GFP_ZERO for vzalloc.
+func (a *Allocator) vmalloc(size uint64, caller string, gfp buddy.GFP) (uint64, *slab.Problem) {
 	if size == 0 {
 		if a.warnedZero {
 			return 0, nil
@@ -301,10 +303,6 @@ func (a *Allocator) vmalloc(size uint64, caller string, zero bool) (uint64, *sla
 		size = ^uint64(0) &^ arch.PageMask
 	} else {
 		size = arch.PageAlignUp(size)
-	}
-	gfp := buddy.GFP_KERNEL // vmalloc; vzalloc adds __GFP_ZERO
-	if zero {
-		gfp |= buddy.GFP__ZERO
 	}
 	if size>>arch.PageShift > a.pages.ManagedTotal() {
 		// warn_alloc(gfp_mask, NULL, "vmalloc error: size %lu, exceeds
@@ -326,7 +324,7 @@ func (a *Allocator) vmalloc(size uint64, caller string, zero bool) (uint64, *sla
 		arr := n * 8
 		var p uint64
 		if arr > arch.PageSize {
-			p, prob = a.vmalloc(arr, caller, true)
+			p, prob = a.vmalloc(arr, caller, buddy.GFP_KERNEL|buddy.GFP__ZERO) // nested_gfp
 			ar.vpages = true
 		} else {
 			p, prob = slab.Kzalloc(a.cfg.Slab, arr, buddy.GFP_KERNEL)
@@ -339,6 +337,9 @@ func (a *Allocator) vmalloc(size uint64, caller string, zero bool) (uint64, *sla
 	}
 	// __vmalloc_area_node: gfp_mask |= __GFP_NOWARN | __GFP_HIGHMEM
 	gfp |= buddy.GFP__NOWARN | buddy.GFP__HIGHMEM
+	if a.cfg.InitOnAlloc {
+		gfp |= buddy.GFPInitOnAlloc // post_alloc_hook: want_init_on_alloc
+	}
 	ar.pages = make([]uint64, 0, n)
 	for i := uint64(0); i < n; i++ {
 		if a.cfg.FatalSignalPending != nil && a.cfg.FatalSignalPending() {

@@ -140,11 +140,24 @@ var exampleRuns = map[string][]exampleRun{
 		`copy_from_user\(00007f[0-9a-f]+ff6, 16\) left 6`, // 10 bytes before an unmapped page
 		`copy_to_user\(00007f[0-9a-f]+ff6, 16\) left 6`,
 	}, absent: []string{`copy_from_user\(ffff`, `Oops`}}},
-	"11-oom.c": {{opts: []string{"--dmesg", "--explain"}, want: []string{
-		`hog: GFP_KERNEL gave \d+ blocks of 64 KiB`,
-		`insmod: page allocation failure: order:4, mode:0xa20\(GFP_ATOMIC\), nodemask=\(null\)`,
-		`Mem-Info:`, `hog: GFP_ATOMIC dipped into the reserve up to \d+ blocks`, `hog: all freed`,
-	}, absent: []string{`(?m)^insmod: page allocation failure: order:4, mode:0x2cc0`}}}, // __GFP_NOWARN stays silent in the log
+	"11-oom.c": {{opts: []string{"--dmesg", "--explain"}, status: 137, want: []string{
+		`hog: GFP_KERNEL gave \d+ blocks of 64 KiB \(\d+ MiB\), then order 4 failed`,
+		`(?m)^insmod invoked oom-killer: gfp_mask=0x2cc0\(GFP_KERNEL\|__GFP_NOWARN\), order=0, oom_score_adj=0$`,
+		`(?m)^ __alloc_pages\+0x[0-9a-f]+/0x330\n __get_free_pages\+0x[0-9a-f]+/0x50\n hog_init\+0x[0-9a-f]+/0x[0-9a-f]+ \[11_oom\]$`,
+		`Mem-Info:`,
+		`(?m)^\[  pid  \]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n\[    614\]     0   614 +\d+ +\d+ +\d+ +0 +0 insmod$`,
+		`(?m)^oom-kill:constraint=CONSTRAINT_NONE,nodemask=\(null\),cpuset=/,mems_allowed=0,global_oom,task_memcg=/,task=insmod,pid=614,uid=0$`,
+		`(?m)^Out of memory: Killed process 614 \(insmod\) total-vm:\d+kB, anon-rss:\d+kB, file-rss:\d+kB, shmem-rss:0kB, UID:0 pgtables:\d+kB oom_score_adj:0$`,
+		`hog: GFP_KERNEL gave [1-9]\d* more pages`,
+		`(?m)^insmod: page allocation failure: order:0, mode:0xa20\(GFP_ATOMIC\), nodemask=\(null\),cpuset=/,mems_allowed=0$`,
+		`hog: GFP_ATOMIC took [1-9]\d* pages more before failing`,
+		`Killed \(SIGKILL, exit status 137\): the OOM killer killed insmod`,
+		`simplified show_mem`,
+	}, absent: []string{
+		`hog: all freed`, // insmod dies; the module stays loaded
+		`(?m)^insmod: page allocation failure: order:[04], mode:0x2cc0`, // __GFP_NOWARN stays silent in the log
+		`(?s)order=0, oom_score_adj=0\n.*order=0, oom_score_adj=0\n`,    // one kill: the victim is not chosen twice
+	}}},
 }
 
 func examplesDir(t *testing.T) string {
