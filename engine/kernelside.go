@@ -34,8 +34,13 @@ func (m *machine) bootKernel(cfg Config) (*buddy.Machine, error) {
 		return nil, err
 	}
 	k.UseSlab(s)
-	v, err := vmalloc.New(vmalloc.Config{Pages: k.Pages, Slab: s, InitOnAlloc: k.InitOnAlloc(), Recorder: m,
-		InInterrupt: func() bool { return k.InInterrupt() != 0 }, FatalSignalPending: k.FatalSignalPending})
+	vcfg := vmalloc.Config{Pages: k.Pages, Slab: s, InitOnAlloc: k.InitOnAlloc(), Recorder: m, FatalSignalPending: k.FatalSignalPending}
+	if cfg.Kernel != "2.0" {
+		// 6.1's BUG_ON(in_interrupt()) in __get_vm_area_node; 2.0's
+		// vmalloc had no such check
+		vcfg.InInterrupt = func() bool { return k.InInterrupt() != 0 }
+	}
+	v, err := vmalloc.New(vcfg)
 	if err != nil {
 		return nil, err
 	}

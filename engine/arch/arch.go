@@ -97,3 +97,13 @@ type Exit struct {
 }
 
 func (e *Exit) Error() string { return fmt.Sprintf("exit status %d", e.Status) }
+
+// Count is n followed by noun, singular when n is 1 ("1 page", "2
+// pages", "0 pages"), for mmplay's own messages; lines the kernel or glibc
+// print keep their own words ("1 pages RAM" is show_mem's).
+func Count[T ~int | ~int32 | ~int64 | ~uint | ~uint32 | ~uint64](n T, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -168,6 +168,17 @@
 // (KernelAddr) go to k.Load/Store/ReadBytes/WriteBytes. ioremapped device
 // memory reads as all ones and ignores writes (mmplay has no devices).
 //
+// # kernel=2.0
+//
+// The 2.0 model keeps 2.0's limits (orders 0–5, its kmalloc) and prints
+// none of 6.1's lines: no module taint or signature messages (2.0 had
+// neither), a silent sys_init_module that fails any nonzero init result
+// with -EBUSY, no WARN blocks, no warn_alloc reports, no "Bad page
+// state", no OOM killer for kernel allocations, no vmalloc BUG_ON. Where
+// 6.1 refuses something 2.0 let through (a wrong-order free), the model
+// still refuses it and says so in its report. A kernel Oops still prints
+// 6.1's format.
+//
 // # Not modelled
 //
 // Kernel stacks are not 16 KiB aligned (package vmalloc aligns to pages).

@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -140,21 +141,28 @@ func TestKmallocVmallocBuiltins(t *testing.T) {
 }
 
 func TestModuleInit(t *testing.T) {
+	taintLines := []string{"mod: loading out-of-tree module taints kernel.",
+		"mod: module verification failed: signature and/or required key missing - tainting kernel"}
 	for _, tc := range []struct {
 		name  string
+		ver   string
 		ret   uint64
 		want  int
-		lines []string
+		lines []string // the whole log of the load
+		taint string
 	}{
-		{"0 loads", 0, 0, nil},
-		{"-ENOMEM fails the load", uint64(neg(ENOMEM)), -ENOMEM, nil},
-		{"a positive value warns and loads", 3, 3, []string{
+		{"0 loads", "6.1", 0, 0, taintLines, "Tainted: G           OE     "}, // 19 columns (TAINT_FLAGS_COUNT)
+		{"-ENOMEM fails the load", "6.1", uint64(neg(ENOMEM)), -ENOMEM, taintLines, "Tainted: G           OE     "},
+		{"a positive value warns and loads", "6.1", 3, 3, append(append([]string(nil), taintLines...),
 			"do_init_module: 'mod'->init suspiciously returned 3, it should follow 0/-E convention",
 			"do_init_module: loading module anyway...",
-		}},
+		), "Tainted: G           OE     "},
+		// Linux 2.0: no taint, no signing, a silent sys_init_module
+		{"2.0: 0 loads silently", "2.0", 0, 0, nil, "Not tainted"},
+		{"2.0: a positive value fails the load with -EBUSY, silently", "2.0", 3, -EBUSY, nil, "Not tainted"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			k := boot(t, 64<<20, "6.1", false)
+			k := boot(t, 64<<20, tc.ver, false)
 			s := newSnippet(k)
 			n := len(k.Dmesg())
 			m := k.LoadModule("mod")
@@ -169,19 +177,18 @@ func TestModuleInit(t *testing.T) {
 			if got := k.RunInit(m); got != tc.want {
 				t.Fatalf("RunInit = %d", got)
 			}
-			want := append([]string{"mod: loading out-of-tree module taints kernel.",
-				"mod: module verification failed: signature and/or required key missing - tainting kernel"}, tc.lines...)
-			if got := logSince(k, n); strings.Join(got, "\n") != strings.Join(want, "\n") {
-				t.Errorf("log\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			if got := logSince(k, n); strings.Join(got, "\n") != strings.Join(tc.lines, "\n") {
+				t.Errorf("log\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.lines, "\n"))
 			}
 			if tc.want >= 0 {
 				leaks := k.UnloadModule(m)
-				if len(leaks) != 1 || leaks[0].Kind != "pages" || leaks[0].Addr != page || leaks[0].Order != 1 {
+				if len(leaks) != 1 || leaks[0].Kind != "pages" || leaks[0].Addr != page || leaks[0].Order != 1 ||
+					leaks[0].What != fmt.Sprintf("2 pages (order 1) at %#x from __get_free_pages", page) {
 					t.Errorf("leaks %+v", leaks)
 				}
 			}
-			if k.Tainted() != "Tainted: G           OE     " { // 19 columns (TAINT_FLAGS_COUNT)
-				t.Errorf("taint %q", k.Tainted())
+			if k.Tainted() != tc.taint {
+				t.Errorf("taint %q, want %q", k.Tainted(), tc.taint)
 			}
 			check(t, k)
 		})
@@ -258,4 +265,22 @@ func TestKernel20TaskStack(t *testing.T) {
 		t.Error("stack memory round trip")
 	}
 	check(t, k)
+}
+
+// mmplay's own words count in the singular when there is one: a leaked
+// order-0 block is "1 page", a 1-byte kmalloc "1 byte".
+func TestLeakWordingSingular(t *testing.T) {
+	k, s, v := bootFull(t, 64<<20, false)
+	insmod(k)
+	m := k.LoadModule("one")
+	k.module = m
+	pg := call(k, "__get_free_page", uint64(buddy.GFP_KERNEL))
+	obj := call(k, "kmalloc", 1, uint64(buddy.GFP_KERNEL))
+	k.module = nil
+	leaks := k.UnloadModule(m)
+	want := []string{fmt.Sprintf("1 page (order 0) at %#x from __get_free_page", pg), fmt.Sprintf("kmalloc object of 1 byte at %#x", obj)}
+	if len(leaks) != 2 || leaks[0].What != want[0] || leaks[1].What != want[1] {
+		t.Errorf("leaks %+v, want %q", leaks, want)
+	}
+	checkFull(t, k, s, v)
 }

@@ -182,7 +182,7 @@ func (k *Kernel) MemblockAlloc(size, align uint64) uint64 {
 	// take from the buddy allocator) and says so in the region name.
 	what := "memblock_alloc"
 	if uint64(1)<<order > n {
-		what = fmt.Sprintf("memblock_alloc (%d pages, rounded up to order %d)", n, order)
+		what = fmt.Sprintf("memblock_alloc (%s, rounded up to order %d)", arch.Count(n, "page"), order)
 	}
 	k.memblock.regions = append(k.memblock.regions, memblockRegion{pfn, pfn + 1<<order, what})
 	if k.module != nil {

@@ -35,12 +35,16 @@ type Leak struct {
 // Debian kernel prints (kernel/module/main.c: "loading out-of-tree module
 // taints kernel." and kernel/module/signing.c: "module verification failed:
 // signature and/or required key missing - tainting kernel") and taints O and E.
+//
+// Linux 2.0 prints nothing: it had neither taint flags (2.4.10 brought
+// them, with MODULE_LICENSE) nor module signing; its sys_create_module
+// and sys_init_module are silent on success (kernel/module.c, 2.0).
 func (k *Kernel) LoadModule(name string) *Module {
-	if k.taint&(1<<TaintOOTModule) == 0 {
+	if k.cfg.Kernel != "2.0" && k.taint&(1<<TaintOOTModule) == 0 {
 		k.pr(LogWarning, "%s: loading out-of-tree module taints kernel.", name)
 		k.AddTaint(TaintOOTModule)
 	}
-	if k.taint&(1<<TaintUnsigned) == 0 {
+	if k.cfg.Kernel != "2.0" && k.taint&(1<<TaintUnsigned) == 0 {
 		k.pr(LogWarning, "%s: module verification failed: signature and/or required key missing - tainting kernel", name)
 		k.AddTaint(TaintUnsigned)
 	}
@@ -61,7 +65,8 @@ func (k *Kernel) AllocModuleMemory(m *Module, size uint64) (uint64, error) {
 
 // RunInit runs m's init as do_init_module does, as task insmod (the
 // caller sets the pid with SetCurrent beforehand if it wants another):
-// it returns init's int result. A positive result gets 6.1's warning
+// it returns init's int result (on 2.0, -EBUSY for a positive one, which
+// failed the load there). A positive result gets 6.1's warning
 // ("'%s'->init suspiciously returned %d, it should follow 0/-E
 // convention" and "loading module anyway..."); a negative one fails the
 // load (the module is unloaded without running exit).
@@ -77,6 +82,11 @@ func (k *Kernel) RunInit(m *Module) int {
 	m.initRunning = true
 	ret := int(int32(k.call(m, m.Init)))
 	m.initRunning = false
+	if k.cfg.Kernel == "2.0" && ret > 0 {
+		// 2.0's sys_init_module: "if ((*rt.init)() != 0) return -EBUSY;"
+		// — any nonzero result fails the load, silently
+		ret = -EBUSY
+	}
 	if ret > 0 {
 		k.pr(LogWarning, "%s: '%s'->init suspiciously returned %d, it should follow 0/-E convention", "do_init_module", m.Name, ret)
 		k.pr(LogWarning, "%s: loading module anyway...", "do_init_module")
@@ -125,17 +135,17 @@ func (k *Kernel) Leaks(m *Module) []Leak {
 	for _, pfn := range sortedKeys(k.pages) {
 		if a := k.pages[pfn]; a.module == m {
 			out = append(out, Leak{Kind: "pages", Addr: PfnToVirt(pfn), Size: arch.PageSize << a.order, Order: a.order,
-				What: fmt.Sprintf("%d pages (order %d) at %#x from %s", 1<<a.order, a.order, PfnToVirt(pfn), a.caller)})
+				What: fmt.Sprintf("%s (order %d) at %#x from %s", arch.Count(1<<a.order, "page"), a.order, PfnToVirt(pfn), a.caller)})
 		}
 	}
 	for _, addr := range sortedKeys(k.kmallocs) {
 		if a := k.kmallocs[addr]; a.module == m {
-			out = append(out, Leak{Kind: "kmalloc", Addr: addr, Size: a.size, What: fmt.Sprintf("%s object of %d bytes at %#x", a.fn, a.size, addr)})
+			out = append(out, Leak{Kind: "kmalloc", Addr: addr, Size: a.size, What: fmt.Sprintf("%s object of %s at %#x", a.fn, arch.Count(a.size, "byte"), addr)})
 		}
 	}
 	for _, addr := range sortedKeys(k.vmallocs) {
 		if a := k.vmallocs[addr]; a.module == m {
-			out = append(out, Leak{Kind: "vmalloc", Addr: addr, Size: a.size, What: fmt.Sprintf("%s area of %d bytes at %#x", a.fn, a.size, addr)})
+			out = append(out, Leak{Kind: "vmalloc", Addr: addr, Size: a.size, What: fmt.Sprintf("%s area of %s at %#x", a.fn, arch.Count(a.size, "byte"), addr)})
 		}
 	}
 	for _, major := range sortedKeys(k.chrdevs) {

@@ -160,9 +160,9 @@ func (k *Kernel) OutOfMemory(gfp buddy.GFP, order int) bool {
 	k.record(arch.Event{Kind: arch.EvBug, Order: order, Detail: title})
 	badness := victim.anon + victim.file + victim.shmem + victim.pgtablesBytes/arch.PageSize
 	k.report("oom", fmt.Sprintf("%s invoked oom-killer: gfp_mask=%#x(%s), order=%d", k.current.Comm, uint32(gfp), GFPNames(gfp), order),
-		k.oomExplain(gfp, order, fmt.Sprintf(" It killed %s (pid %d, badness %d pages: its RSS plus page tables), the only user process on mmplay's machine. "+
+		k.oomExplain(gfp, order, fmt.Sprintf(" It killed %s (pid %d, badness %s: its RSS plus page tables), the only user process on mmplay's machine. "+
 			"The victim gets SIGKILL, which ends it when it returns to user mode; until then its allocations may dig into half of the min watermark (ALLOC_OOM) so that it can exit, and after that they fail.%s",
-			v.Comm, v.PID, badness, map[bool]string{true: " Killing a process frees none of the kernel memory a module holds.",
+			v.Comm, v.PID, arch.Count(badness, "page"), map[bool]string{true: " Killing a process frees none of the kernel memory a module holds.",
 				false: " Its memory is given back when it exits."}[k.module != nil])))
 	return true
 }

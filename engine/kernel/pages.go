@@ -135,6 +135,9 @@ func (k *Kernel) warnAlloc(gfp buddy.GFP, order int) {
 // starts with "<comm>: page allocation failure"), rate limited like
 // nopage_rs; extra lines (SLUB's own report) follow it.
 func (k *Kernel) printAllocFailure(title string, zone phys.ZoneID, order int, extra []string) {
+	if k.cfg.Kernel == "2.0" {
+		return // warn_alloc is 6.1's; 2.0's allocators fail silently
+	}
 	if k.warnAllocShown && k.log.clock < k.lastWarnAlloc+warnAllocInterval {
 		return
 	}
@@ -260,8 +263,8 @@ func (k *Kernel) FreePagesPFN(pfn uint64, order int, fn string) {
 		leaked := (uint64(1) << allocOrder) - (uint64(1) << order)
 		k.leakTail(pfn, order, allocOrder, a)
 		k.report("wrong-order-free", fmt.Sprintf("%s: order %d block freed as order %d", fn, allocOrder, order),
-			fmt.Sprintf("The block at pfn %#x was allocated with order %d (%d pages) but freed with order %d: the page allocator frees only the first %d pages and has no record of the other %d. They stay allocated for ever (a silent leak: the kernel prints nothing).",
-				pfn, allocOrder, 1<<allocOrder, order, 1<<order, leaked))
+			fmt.Sprintf("The block at pfn %#x was allocated with order %d (%s) but freed with order %d: the page allocator frees only the first %s and has no record of the other %d. They stay allocated for ever (a silent leak: the kernel prints nothing).",
+				pfn, allocOrder, arch.Count(1<<allocOrder, "page"), order, arch.Count(1<<order, "page"), leaked))
 	}
 }
 
@@ -299,11 +302,19 @@ func (k *Kernel) badPageFree(pfn uint64, order int, fn string, e *buddy.BadPageE
 		k.poisoned[pfn] = a.order
 	}
 	title := fmt.Sprintf("BUG: Bad page state in process %s  pfn:%05x", k.current.Comm, e.Pages[0].PFN)
-	expl := fmt.Sprintf("%s freed pfn %#x with order %d (%d pages)", fn, pfn, order, 1<<order)
+	expl := fmt.Sprintf("%s freed pfn %#x with order %d (%s)", fn, pfn, order, arch.Count(1<<order, "page"))
 	if allocOrder >= 0 {
-		expl += fmt.Sprintf(", but the block was allocated with order %d (%d pages)", allocOrder, 1<<allocOrder)
+		expl += fmt.Sprintf(", but the block was allocated with order %d (%s)", allocOrder, arch.Count(1<<allocOrder, "page"))
 	}
-	expl += fmt.Sprintf(". The extra pages belong to someone else or are already free (%d bad pages). The kernel checks each page before freeing (free_pages_prepare), finds them in use, reports \"Bad page state\" and refuses the whole free: the block's reference count is already dropped, so its pages are lost for good. Had the check been off, the free lists would now hold pages that are still in use — two owners for the same memory.", len(e.Pages))
+	expl += fmt.Sprintf(". The extra pages belong to someone else or are already free (%s). The kernel checks each page before freeing (free_pages_prepare), finds them in use, reports \"Bad page state\" and refuses the whole free: the block's reference count is already dropped, so its pages are lost for good. Had the check been off, the free lists would now hold pages that are still in use — two owners for the same memory.", arch.Count(len(e.Pages), "bad page"))
+	if k.cfg.Kernel == "2.0" {
+		// 2.0's free_pages checks nothing (mm/page_alloc.c: it drops the
+		// count and frees): there is no report to print. mmplay still
+		// refuses the free rather than corrupt its free lists.
+		expl += " Linux 2.0 had no such check and printed nothing: it would have put the in-use pages on its free lists; mmplay keeps them out (a simplification)."
+		k.report("bad-page", title, expl)
+		return
+	}
 	k.report("bad-page", title, expl)
 	// The report is printed with debug=off too: 6.1's free_pages_prepare
 	// checks every tail page of a multi-page free (free_page_is_bad)

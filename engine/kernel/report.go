@@ -162,7 +162,14 @@ func (k *Kernel) warn(file string, line int, fn string, frames ...string) {
 // the line was not measured), with the optional WARN() message printed
 // between the cut line and the WARNING line, and after lines printed
 // after the end marker (pr_warn_once lines that follow the WARN).
+//
+// On kernel=2.0 it prints nothing: the WARN machinery and the checks
+// behind these warnings are 6.1's (2.0 had neither), so the model keeps
+// the 6.1 behaviour (the call fails) without printing 6.1's lines.
 func (k *Kernel) warnAt(site, fn, msg, after string, frames ...string) {
+	if k.cfg.Kernel == "2.0" {
+		return
+	}
 	k.pr(LogWarning, "------------[ cut here ]------------")
 	for _, l := range splitLines(msg) {
 		k.pr(LogWarning, "%s", l)

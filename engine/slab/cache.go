@@ -245,7 +245,7 @@ func (c *Cache) newSlab(gfp buddy.GFP) (*slab, *Problem) {
 // __GFP_NOWARN.
 func (c *Cache) outOfMemory(gfp buddy.GFP, err error) *Problem {
 	p := &Problem{Kind: AllocFailure, Err: err,
-		Explain: fmt.Sprintf("%s needed a new slab of %d page(s) and the page allocator had none to give: kmalloc returns NULL.", c.Name, 1<<c.Order)}
+		Explain: fmt.Sprintf("%s needed a new slab of %s and the page allocator had none to give: kmalloc returns NULL.", c.Name, arch.Count(1<<c.Order, "page"))}
 	if gfp&buddy.GFP__NOWARN != 0 {
 		p.Kind, p.Text = 0, ""
 		return p

@@ -215,7 +215,7 @@ func (a *Allocator) kmallocLarge(size uint64, gfp buddy.GFP) (uint64, *Problem) 
 		mode := g &^ buddy.GFPInitOnAlloc // the caller's flags, __GFP_ZERO of kzalloc included
 		return 0, &Problem{Kind: AllocFailure, Err: err,
 			Text:    fmt.Sprintf("page allocation failure: order:%d, mode:%#x(%s), nodemask=(null)", order, uint32(mode), mode),
-			Explain: fmt.Sprintf("kmalloc(%d) asked the page allocator for %d contiguous pages (order %d) and there was no free block that large.", size, 1<<order, order)}
+			Explain: fmt.Sprintf("kmalloc(%d) asked the page allocator for %s (order %d) and there was no free block that large.", size, arch.Count(1<<order, "contiguous page"), order)}
 	}
 	a.large[pfn] = large{order: order, req: size}
 	a.largeFrames += 1 << order

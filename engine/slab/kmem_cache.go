@@ -102,10 +102,10 @@ func (a *Allocator) KmemCacheDestroy(c *Cache, caller string) *Problem {
 				}
 			}
 		}
-		a.record(arch.EvReport, 0, 0, 0, -1, fmt.Sprintf("kmem_cache_destroy %s: %d objects leaked", c.Name, c.inuse))
+		a.record(arch.EvReport, 0, 0, 0, -1, fmt.Sprintf("kmem_cache_destroy %s: %s leaked", c.Name, arch.Count(c.inuse, "object")))
 		return &Problem{Kind: Warning, Site: "mm/slab_common.c", Func: "kmem_cache_destroy",
 			Text:    strings.TrimSuffix(b.String()+fmt.Sprintf("kmem_cache_destroy %s: Slab cache still has objects when called from %s", c.Name, caller), "\n"),
-			Explain: fmt.Sprintf("%s still had %d allocated object(s) when it was destroyed: they were never kmem_cache_free'd (a leak). The kernel refuses to destroy the cache; it stays in /proc/slabinfo with its objects.", c.Name, c.inuse)}
+			Explain: fmt.Sprintf("%s still had %s when it was destroyed: never kmem_cache_free'd (a leak). The kernel refuses to destroy the cache; it stays in /proc/slabinfo with its objects.", c.Name, arch.Count(c.inuse, "allocated object"))}
 	}
 	for len(c.slabs) > 0 {
 		c.discard(c.slabs[0])

@@ -310,7 +310,7 @@ func (a *Allocator) vmalloc(size uint64, caller string, gfp buddy.GFP) (uint64, 
 		// __vmalloc_node_range)
 		return 0, &slab.Problem{Kind: slab.AllocFailure,
 			Text:    fmt.Sprintf("vmalloc error: size %d, exceeds total pages, mode:%#x(%s), nodemask=(null),cpuset=/,mems_allowed=0", real, uint32(gfp), gfp),
-			Explain: fmt.Sprintf("vmalloc(%d) asks for more pages than the machine has RAM (%d pages).", real, a.pages.ManagedTotal())}
+			Explain: fmt.Sprintf("vmalloc(%d) asks for more pages than the machine has RAM (%s).", real, arch.Count(a.pages.ManagedTotal(), "page"))}
 	}
 	ar, prob := a.getVMArea(size, arch.PageSize, VM_ALLOC, caller, framesVmalloc)
 	if ar == nil {
@@ -363,7 +363,7 @@ func (a *Allocator) vmalloc(size uint64, caller string, gfp buddy.GFP) (uint64, 
 			return 0, a.failure(real, "failed to map pages", &slab.Problem{Err: err})
 		}
 	}
-	a.record(arch.EvMap, ar.addr, size, 0, fmt.Sprintf("vmalloc %d pages (+1 guard)", n))
+	a.record(arch.EvMap, ar.addr, size, 0, fmt.Sprintf("vmalloc %s (+1 guard)", arch.Count(n, "page")))
 	return ar.addr, nil
 }
 
