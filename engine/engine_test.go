@@ -310,3 +310,45 @@ func TestRepeatedOverflowReportedOnce(t *testing.T) {
 		t.Fatalf("%d overflow reports, want 1: %q", n, r.Reports)
 	}
 }
+
+// A device file and a /proc file open at the same time get different
+// descriptors (one table, lowest free first), and closing one leaves the
+// other working.
+func TestDeviceAndProcDescriptorsShareOneTable(t *testing.T) {
+	src := `#include <linux/module.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <unistd.h>
+static int writes;
+static ssize_t dw(struct file *f, const char __user *buf, size_t n, loff_t *pos) { writes++; return n; }
+static struct file_operations fops = { .owner = THIS_MODULE, .write = dw };
+static int major;
+static int __init d_init(void) { major = register_chrdev(0, "fdt", &fops); return 0; }
+static void __exit d_exit(void) { unregister_chrdev(major, "fdt"); }
+module_init(d_init);
+module_exit(d_exit);
+MODULE_LICENSE("GPL");
+int main(void)
+{
+    char c = 'x', buf[64];
+    int dev = open("/dev/fdt", O_WRONLY);
+    int proc = open("/proc/meminfo", O_RDONLY);
+    int proc2;
+    long r = read(proc, buf, sizeof buf), w;
+    close(proc);
+    proc2 = open("/proc/buddyinfo", O_RDONLY);
+    w = write(dev, &c, 1);
+    printf("%d %d %d %ld %ld %d\n", dev, proc, proc2, r, w, writes);
+    close(proc2);
+    close(dev);
+    return 0;
+}
+`
+	s := NewSession(compile(t, "fdt.c", src, ""))
+	defer s.Close()
+	r := s.Run()
+	if got := string(r.Stdout); got != "3 4 4 64 1 1\n" || r.ExitStatus != 0 {
+		t.Fatalf("stdout %q (dev proc proc2 read write writes), status %d", got, r.ExitStatus)
+	}
+}

@@ -244,6 +244,10 @@ func bootMachine(cfg Config, name string) (*machine, error) {
 		return m.thread.Pos().Line
 	}
 	m.proc.ProcFS = m.procFS
+	// one descriptor table for the process: libc's /proc files and the
+	// kernel's device files
+	m.proc.FDBusy = m.k.IsDeviceFD
+	m.k.FDBusy = m.proc.FDOpen
 	m.k.SetCurrent(kernel.Task{PID: pid, Comm: comm})
 	m.k.AttachUser(m.as)
 	m.k.Committed = func() uint64 { return m.commit.Committed }

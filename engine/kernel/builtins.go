@@ -4,6 +4,7 @@ import (
 	"mmplay/engine/arch"
 	"mmplay/engine/buddy"
 	"mmplay/engine/cc/interp"
+	"mmplay/engine/slab"
 )
 
 // The builtin table: every kernel function a snippet may call, bound to
@@ -272,6 +273,9 @@ func (k *Kernel) Builtins() map[string]interp.Builtin {
 			return 0
 		}
 		b["ksize"] = func(c *interp.Call) uint64 { return k.slab.Ksize(arg(c, 0)) }
+		if k.cfg.Kernel != "2.0" { // new in 6.1
+			b["kmalloc_size_roundup"] = func(c *interp.Call) uint64 { return slab.KmallocSizeRoundup(arg(c, 0)) }
+		}
 	}
 	if k.vmalloc != nil {
 		vmalloc := func(name string, size uint64, gfp buddy.GFP) uint64 {

@@ -246,7 +246,7 @@ func (k *Kernel) sysOpen(path string, flags int) int64 {
 		}
 	}
 	fd := k.nextFD
-	for k.files[fd] != nil {
+	for k.files[fd] != nil || k.FDBusy != nil && k.FDBusy(fd) {
 		fd++
 	}
 	k.files[fd] = &openFile{dev: d, major: d.major, minor: minor, file: file, inode: inode}

@@ -59,8 +59,9 @@
 //     one and a half slabs of each kmalloc-N cache (modelled; the real
 //     guest holds ~15 MB of slab in hundreds of caches).
 //  5. AttachVmalloc creates 48 boot tasks' kernel stacks, 16 KiB each in
-//     vmalloc space (CONFIG_VMAP_STACK; the task count is modelled for an
-//     idle one-CPU VM).
+//     vmalloc space, 16 KiB aligned (CONFIG_VMAP_STACK, THREAD_ALIGN; the
+//     task count is modelled for an idle one-CPU VM): 32 KiB apart, with
+//     12 KiB holes where later 1- and 2-page vmallocs land, as measured.
 //
 // How close the start is to the measured 256 MiB guest: DMA matches
 // exactly; DMA32 is "1 2 1 1 1 1 2 2 0 1 56" before slab and vmalloc are
@@ -181,13 +182,12 @@
 //
 // # Not modelled
 //
-// Kernel stacks are not 16 KiB aligned (package vmalloc aligns to pages).
 // A call into code of an unloaded module is an instruction-fetch Oops
 // (error code 0x10), but the module's struct file_operations itself is
 // freed with its memory, so usually the read of f_op faults first.
-// might_fault in the uaccess functions; kmem_cache_* builtins (package slab's, not wired here);
-// per-CPU page lists; i386; the
-// register dumps of crash reports; block devices; a proc_read that copies
+// Not modelled either: might_fault in the uaccess functions;
+// kmem_cache_* builtins (package slab's, not wired here); per-CPU page
+// lists; i386; the register dumps of crash reports; block devices; a proc_read that copies
 // to a user buffer. The call-trace frames and their offsets are modelled:
 // the real ones depend on the build.
 package kernel

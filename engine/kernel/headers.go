@@ -303,6 +303,7 @@ void *kzalloc(size_t size, gfp_t flags);
 void *kcalloc(size_t n, size_t size, gfp_t flags);
 void kfree(const void *objp);
 size_t ksize(const void *objp);
+size_t kmalloc_size_roundup(size_t size);
 #endif
 `,
 	"linux/vmalloc.h": `#ifndef _LINUX_VMALLOC_H

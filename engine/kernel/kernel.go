@@ -134,6 +134,10 @@ type Kernel struct {
 	chrdevs map[int]*chrdev
 	files   map[int]*openFile // fd -> file
 	nextFD  int
+	// FDBusy, when set, reports descriptors the process has open
+	// elsewhere (libc's /proc files): SysOpen skips them, so both tables
+	// share one descriptor space, lowest free first.
+	FDBusy func(fd int) bool
 
 	procFiles map[string]ProcFile
 	procOrder []string

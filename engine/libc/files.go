@@ -59,8 +59,8 @@ func (p *Process) bOpen(c *interp.Call) uint64 {
 		p.setErrno(EMFILE)
 		return sext32(-1)
 	}
-	fd := 3
-	for p.files[fd] != nil {
+	fd := 3 // the lowest free descriptor, as open(2) returns
+	for p.files[fd] != nil || p.FDBusy != nil && p.FDBusy(fd) {
 		fd++
 	}
 	p.files[fd] = &openFile{path: path, data: []byte(text)}

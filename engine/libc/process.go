@@ -58,6 +58,10 @@ type Process struct {
 
 	// ProcFS serves the machine-wide /proc files (the kernel layer).
 	ProcFS func(path string) (string, bool)
+	// FDBusy, when set, reports descriptors another part of the machine
+	// has open for this process (the kernel's character devices), so that
+	// open(2) hands out the lowest descriptor free in both tables.
+	FDBusy func(fd int) bool
 
 	rand      randState
 	files     map[int]*openFile
@@ -369,3 +373,6 @@ func (p *Process) str(c *interp.Call) *Str {
 	p.kstr.Mem = c.Thread.Mem
 	return p.kstr
 }
+
+// FDOpen reports whether fd is one of the process's open /proc files.
+func (p *Process) FDOpen(fd int) bool { return p.files[fd] != nil }

@@ -160,16 +160,19 @@ func (a *Allocator) KmallocCache(size uint64, gfp buddy.GFP) *Cache {
 	return a.kmalloc[kmallocType(gfp)][kmallocIndex(size)]
 }
 
-// KmallocSizeRoundup is kmalloc_size_roundup: ksize(kmalloc(n)) without
-// allocating (measured equal for every n).
+// KmallocSizeRoundup is kmalloc_size_roundup (mm/slab_common.c, new in
+// 6.1): ksize(kmalloc(n)) without allocating (measured equal for every n
+// up to 4 MiB). Above KMALLOC_MAX_CACHE_SIZE it is PAGE_SIZE <<
+// get_order(n), also past KMALLOC_MAX_SIZE, where kmalloc would fail;
+// SIZE_MAX comes back unchanged.
 func KmallocSizeRoundup(n uint64) uint64 {
 	switch {
 	case n == 0:
 		return 0
+	case n == ^uint64(0):
+		return n
 	case n <= KmallocMaxCacheSize:
 		return kmallocSizes[kmallocIndex(n)]
-	case n > KmallocMaxSize:
-		return n // the kernel returns the size unchanged: kmalloc will fail
 	}
 	return arch.PageSize << getOrder(n)
 }

@@ -91,7 +91,8 @@
 //   - The real kernel's boot-time areas (kernel stacks, 16 KiB aligned,
 //     which make later 1-page areas land at 32 KiB strides in their holes;
 //     the fixmap and percpu areas) are not created here: the kernel layer
-//     makes its own boot areas, if any, through Vmalloc.
+//     makes its own boot areas, if any, through Vmalloc and VmallocAligned
+//     (the stacks).
 //   - The purge runs synchronously when the lazy count passes the limit
 //     (the kernel schedules a work item), and there is one CPU.
 //   - The vmap_area structures (their own slab cache) are not allocated.

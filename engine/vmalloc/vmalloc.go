@@ -282,6 +282,15 @@ func (a *Allocator) Vmalloc(size uint64, caller string) (uint64, *slab.Problem) 
 	return a.vmalloc(size, caller, buddy.GFP_KERNEL)
 }
 
+// VmallocAligned is __vmalloc_node_range with an alignment: the area
+// starts at a multiple of align (a power of two, at least a page), as
+// kernel/fork.c:alloc_vmap_stack asks for THREAD_ALIGN (THREAD_SIZE,
+// 16 KiB on x86-64). The holes such areas leave below the next aligned
+// slot are where later small areas go first (lowest first fit).
+func (a *Allocator) VmallocAligned(size, align uint64, caller string) (uint64, *slab.Problem) {
+	return a.vmallocAlign(size, align, caller, buddy.GFP_KERNEL)
+}
+
 // Vzalloc is vzalloc(size): vmalloc with zeroed pages.
 func (a *Allocator) Vzalloc(size uint64, caller string) (uint64, *slab.Problem) {
 	return a.vmalloc(size, caller, buddy.GFP_KERNEL|buddy.GFP__ZERO)
@@ -290,6 +299,13 @@ func (a *Allocator) Vzalloc(size uint64, caller string) (uint64, *slab.Problem) 
 // vmalloc is __vmalloc_node_range for a caller's gfp: GFP_KERNEL, with
 // __GFP_ZERO for vzalloc.
 func (a *Allocator) vmalloc(size uint64, caller string, gfp buddy.GFP) (uint64, *slab.Problem) {
+	return a.vmallocAlign(size, arch.PageSize, caller, gfp)
+}
+
+func (a *Allocator) vmallocAlign(size, align uint64, caller string, gfp buddy.GFP) (uint64, *slab.Problem) {
+	if align < arch.PageSize || align&(align-1) != 0 {
+		align = arch.PageSize
+	}
 	if size == 0 {
 		if a.warnedZero {
 			return 0, nil
@@ -312,7 +328,7 @@ func (a *Allocator) vmalloc(size uint64, caller string, gfp buddy.GFP) (uint64, 
 			Text:    fmt.Sprintf("vmalloc error: size %d, exceeds total pages, mode:%#x(%s), nodemask=(null),cpuset=/,mems_allowed=0", real, uint32(gfp), gfp),
 			Explain: fmt.Sprintf("vmalloc(%d) asks for more pages than the machine has RAM (%s).", real, arch.Count(a.pages.ManagedTotal(), "page"))}
 	}
-	ar, prob := a.getVMArea(size, arch.PageSize, VM_ALLOC, caller, framesVmalloc)
+	ar, prob := a.getVMArea(size, align, VM_ALLOC, caller, framesVmalloc)
 	if ar == nil {
 		return 0, prob
 	}

@@ -440,3 +440,39 @@ func TestRandomAbuseAndEvents(t *testing.T) {
 		t.Errorf("events: %v", kinds)
 	}
 }
+
+// THREAD_ALIGN stacks (16 KiB areas aligned to 16 KiB, 20 KiB with the
+// guard) sit 32 KiB apart; the 12 KiB holes between them take the next
+// 1-page areas (8 KiB with the guard) first: 32 KiB strides, as measured.
+// A 3-page area (16 KiB) fits no hole and goes to the end.
+func TestAlignedStacksLeaveHoles(t *testing.T) {
+	a, _ := boot(t, 64<<20, true)
+	var stacks []uint64
+	for i := 0; i < 4; i++ {
+		p, prob := a.VmallocAligned(16<<10, 16<<10, "copy_process")
+		if p == 0 {
+			t.Fatal(prob)
+		}
+		stacks = append(stacks, p-VmallocStart)
+		check(t, a)
+	}
+	if fmt.Sprint(stacks) != "[0 32768 65536 98304]" {
+		t.Fatalf("stacks at %v", stacks)
+	}
+	var small []uint64
+	for i := 0; i < 4; i++ {
+		p, _ := a.Vmalloc(1, "burst")
+		small = append(small, p-VmallocStart)
+	}
+	if fmt.Sprint(small) != "[20480 53248 86016 118784]" {
+		t.Errorf("1-page areas at %v, want the holes 0x5000 + k·0x8000", small)
+	}
+	p, _ := a.Vmalloc(3*4096, "big")
+	if p-VmallocStart != 118784+8192 {
+		t.Errorf("3-page area at %#x, want after the last area", p-VmallocStart)
+	}
+	if p, _ := a.VmallocAligned(4096, 3000, "bad align"); p == 0 || p&0xfff != 0 {
+		t.Errorf("a bad alignment falls back to pages: %#x", p)
+	}
+	check(t, a)
+}
