@@ -875,6 +875,29 @@ func checkBuddy(t *testing.T, f factSet) {
 	f.check("buddyinfo-order-0-per-cpu-lists", describe(delta(a, fr)) == "" && delta(b, a)[0] < -1, "alloc %s, free %s", describe(delta(b, a)), describe(delta(a, fr)))
 }
 
+// The boot's memory (README "Boot memory", -m 256M): MemTotal, MemFree
+// and Slab as /proc/meminfo shows them right after boot.
+func checkBootMemory(t *testing.T, f factSet) {
+	s := NewSession(compile(t, "kfacts_boot.c", "int main(void) { return 0; }\n", "ram=256M,debug=off"))
+	defer s.Close()
+	s.Run()
+	mi, err := s.ProcFile("/proc/meminfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb := func(label string) uint64 {
+		m := regexp.MustCompile(`(?m)^` + label + `: +(\d+) kB$`).FindStringSubmatch(mi)
+		if m == nil {
+			t.Fatalf("no %s in\n%s", label, mi)
+		}
+		return u(m[1])
+	}
+	near := func(v, want uint64) bool { return v*100 >= want*98 && v*100 <= want*102 } // within 2 %
+	f.check("meminfo-MemTotal-192320kB", kb("MemTotal") == 192320, "MemTotal %d kB", kb("MemTotal"))
+	f.check("meminfo-MemFree-about-163900kB", near(kb("MemFree"), 163900), "MemFree %d kB", kb("MemFree"))
+	f.check("meminfo-Slab-about-14972kB", near(kb("Slab"), 14972), "Slab %d kB", kb("Slab"))
+}
+
 // TestKernelFacts checks every fact and compares the failures with the
 // ratchet.
 func TestKernelFacts(t *testing.T) {
@@ -885,6 +908,7 @@ func TestKernelFacts(t *testing.T) {
 	checkZeroing(t, f)
 	checkSlabinfo(t, f)
 	checkBuddy(t, f)
+	checkBootMemory(t, f)
 
 	known := map[string]bool{}
 	data, err := os.ReadFile(filepath.Join("testdata", "kernel-facts-known-failures.txt"))
