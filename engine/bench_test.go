@@ -1,6 +1,11 @@
 package engine
 
-import "testing"
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
 
 // BenchmarkProcessMallocFree32 is a malloc(32)+free pair of the glibc model
 // on the real process model (mm's page tables, TLB and demand paging
@@ -60,4 +65,34 @@ func BenchmarkEngineStatements(b *testing.B) {
 		s.Close()
 	}
 	b.ReportMetric(float64(steps)/b.Elapsed().Seconds()/1e6, "Msteps/s")
+}
+
+// BenchmarkScullExample runs the scull example (ui/examples/07a-scull.c)
+// end to end as the CLI does: compile (its "// mmplay:" settings
+// applied), boot, insmod, the program's writes and reads through the
+// driver, rmmod (SPEC §11: ≤ 20 ms natively).
+func BenchmarkScullExample(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join("..", "ui", "examples", "07a-scull.c"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		cfg := DefaultConfig()
+		if s := SnippetSettings(src); s != "" {
+			if err := cfg.Apply(s); err != nil {
+				b.Fatal(err)
+			}
+		}
+		p, diags := Compile("07a-scull.c", src, cfg)
+		if p == nil {
+			b.Fatal(diags)
+		}
+		s := NewSession(p)
+		r := s.Run()
+		s.Close()
+		if r.ExitStatus != 0 || !bytes.Contains(r.Stdout, []byte("read back 20000: same")) {
+			b.Fatalf("status %d: %s", r.ExitStatus, r.Stdout)
+		}
+	}
 }
