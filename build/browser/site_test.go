@@ -573,9 +573,16 @@ func saveMeasurements(t *testing.T, name string, m map[string]any) {
 
 // evalInFrame evaluates js in the first frame whose URL contains urlPart,
 // in an isolated world of that frame (CDP's evaluation is not subject to
-// the page's Content-Security-Policy; the world shares the frame's window,
-// so postMessage from it comes from that frame).
+// the page's Content-Security-Policy; the world shares the frame's window
+// and DOM, so postMessage from it comes from that frame).
 func (p *page) evalInFrame(urlPart, js string) {
+	p.t.Helper()
+	p.evalInFrameValue(urlPart, js, nil)
+}
+
+// evalInFrameValue is evalInFrame that also decodes the result (JSON) into
+// out when out is not nil.
+func (p *page) evalInFrameValue(urlPart, js string, out any) {
 	p.t.Helper()
 	p.run(chromedp.ActionFunc(func(ctx context.Context) error {
 		tree, err := cdppage.GetFrameTree().Do(ctx)
@@ -602,9 +609,12 @@ func (p *page) evalInFrame(urlPart, js string) {
 		if err != nil {
 			return err
 		}
-		_, exc, err := runtime.Evaluate(js).WithContextID(id).Do(ctx)
+		res, exc, err := runtime.Evaluate(js).WithContextID(id).WithReturnByValue(true).Do(ctx)
 		if err == nil && exc != nil {
 			err = exc
+		}
+		if err == nil && out != nil {
+			err = json.Unmarshal(res.Value, out)
 		}
 		return err
 	}))
