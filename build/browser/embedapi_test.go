@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"mmplay/ui/view"
 )
 
 // TestEmbedPostMessageAPI drives an embed from the page of another origin
@@ -109,4 +111,48 @@ parent.postMessage({type: "test:stranger-done"}, "*");
 	}
 	p.screenshot("embed-api")
 	p.noConsoleErrors()
+}
+
+// TestCraftedLinks: a link whose fragment is oversized, or decodes to
+// hostile text, opens the page with a plain notice or shows the text as
+// text: nothing in a link runs as HTML or script.
+func TestCraftedLinks(t *testing.T) {
+	hostile := "</textarea><img id=pwned src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script>\n" +
+		"int main(void) { return 0; } // <svg onload=alert(1)>\n"
+	for _, tc := range []struct {
+		name, frag, notice string
+	}{
+		{"oversized", "s=" + strings.Repeat("A", view.MaxFragmentLen+10), "too long"},
+		{"hostile code", view.EncodeFragment(view.State{Code: hostile, Views: []string{"heap"}}), ""},
+		{"hostile view", view.EncodeFragment(view.State{Code: "int main(void) { return 0; }\n", Views: []string{"<img src=x onerror=alert(1)>"}}), "damaged"},
+		{"hostile config", view.EncodeFragment(view.State{Code: "int main(void) { return 0; }\n", Config: "kernel=6.1\"><script>x</script>"}), "damaged"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPage(t)
+			p.watchPolicy()
+			p.open("/#" + tc.frag)
+			var seen struct {
+				Title  string
+				Pwned  bool
+				Notice string
+				Code   string
+			}
+			p.eval(`({
+				title: document.title,
+				pwned: document.getElementById("pwned") !== null || document.querySelector("svg[onload]") !== null,
+				notice: (document.querySelector('[data-testid="notice"]') || {}).textContent || "",
+				code: (document.querySelector('[data-testid="editor-input"]') || {}).value || "",
+			})`, &seen)
+			if seen.Pwned || strings.Contains(seen.Title, "pwned") {
+				t.Errorf("markup from the link became elements (title %q)", seen.Title)
+			}
+			if tc.notice != "" && !strings.Contains(seen.Notice, tc.notice) {
+				t.Errorf("notice %q, want it to say %q", seen.Notice, tc.notice)
+			}
+			if tc.notice == "" && seen.Code != hostile {
+				t.Errorf("the editor holds %.120q, want the link's text as it is", seen.Code)
+			}
+			p.noConsoleErrors()
+		})
+	}
 }
