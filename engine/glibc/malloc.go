@@ -290,6 +290,14 @@ func (m *Malloc) Free(mem uint64) {
 		m.munmapChunk(p)
 		return
 	}
+	// The real __libc_free does not run ptmalloc_init: a free of a
+	// non-NULL pointer before any malloc makes tcache_init take a new,
+	// mmapped arena (arena_get2 → _int_new_arena), and main_arena is set
+	// up by the next malloc. mmplay models main_arena only, so it sets it
+	// up here and the tcache lands at the start of the brk heap instead:
+	// a simplification that only a free of a pointer malloc never
+	// returned, before any malloc, can see.
+	m.ptmallocInit()
 	m.maybeInitTcache()
 	if m.rec != nil {
 		m.event(arch.EvFree, mem, m.chunksize(p), "free")
