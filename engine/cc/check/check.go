@@ -57,6 +57,7 @@ type scope struct {
 	parent *scope
 	names  map[string]*entity
 	tags   map[string]*Type
+	frame  *frameBlock // its locals, inside a function (frame.go)
 }
 
 func newScope(parent *scope) *scope {
@@ -92,7 +93,9 @@ type checker struct {
 
 	// the function being checked
 	fn       *Func
-	frameCur int64
+	fnScope  *scope // the function's outermost scope (parameters, body)
+	fnLocals []*Var // its block-scope locals, in declaration order
+	frameSum int64  // their total size so far, to stop a huge frame early
 	loops    int
 	switches int
 	// unevaluated > 0 inside the operand of sizeof: names there are
@@ -570,9 +573,10 @@ func (c *checker) defineFunc(f *Func, d *syntax.Decl) {
 		c.checkMain(f, d)
 	}
 	c.fn = f
-	c.frameCur = 0
+	c.fnLocals, c.frameSum = nil, 0
 	c.temps = c.temps[:0]
 	c.sc = newScope(c.global)
+	c.fnScope = c.sc
 	defer func() {
 		c.sc = c.global
 		c.fn = nil
@@ -583,8 +587,7 @@ func (c *checker) defineFunc(f *Func, d *syntax.Decl) {
 		} else if res.Size() > 16 {
 			// MEMORY class (psABI 3.2.3): the hidden pointer arrives in
 			// rdi and -O0 spills it like a first parameter
-			c.frameCur = 8
-			f.SretOffset = 8
+			f.SretOffset = 8 // placed by layoutFrame
 		}
 	}
 	ft := d.Type.(*syntax.FuncType)
@@ -598,20 +601,10 @@ func (c *checker) defineFunc(f *Func, d *syntax.Decl) {
 		if !pt.IsComplete() {
 			c.errorf(pos, "parameter '%s' has incomplete type '%s'", name, pt)
 		}
-		v := c.local(name, pt, pos)
-		f.Params = append(f.Params, v)
+		f.Params = append(f.Params, c.param(name, pt, pos))
 	}
 	f.Body = c.blockIn(d.Body, false)
-	// the hidden temporaries of struct-returning calls go below every
-	// named local, so they do not move them
-	for _, v := range c.temps {
-		c.frameCur = alignUp(c.frameCur+v.Type.Size(), v.Type.Align())
-		v.Offset = c.frameCur
-	}
-	if c.frameCur > MaxObjectSize {
-		c.errorf(d.NamePos, "the locals of '%s' are too large", f.Name)
-	}
-	f.FrameSize = alignUp(c.frameCur, 16)
+	c.layoutFrame(f, c.fnScope.frame)
 	c.prog.Funcs = append(c.prog.Funcs, f)
 }
 
@@ -629,24 +622,6 @@ func (c *checker) checkMain(f *Func, d *syntax.Decl) {
 	default:
 		c.errorf(d.NamePos, "'main' takes (void) or (int argc, char **argv)")
 	}
-}
-
-// local allocates a variable in the current function's frame, below the
-// saved rbp, at the next offset aligned for its type.
-func (c *checker) local(name string, t *Type, pos syntax.Pos) *Var {
-	v := &Var{Name: name, Type: t, Pos: pos, File: c.file, Defined: true}
-	size := t.Size()
-	if size == 0 {
-		size = 1
-	}
-	c.frameCur = alignUp(c.frameCur+size, t.Align())
-	if c.frameCur > MaxObjectSize {
-		c.errorf(pos, "the locals of '%s' are too large", c.fn.Name)
-		c.frameCur = 0
-	}
-	v.Offset = c.frameCur
-	c.declare(name, &entity{kind: entVar, v: v, pos: pos})
-	return v
 }
 
 func (c *checker) globalVar(d *syntax.Decl, t *Type) {

@@ -227,7 +227,7 @@ func (c *checker) ident(e *syntax.Ident) Expr {
 	}
 	switch ent.kind {
 	case entVar:
-		if v := ent.v; v.Global && !v.Used && c.unevaluated == 0 {
+		if v := ent.v; !v.Used && c.unevaluated == 0 {
 			v.Used, v.usedPos, v.usedFile = true, e.NamePos, c.file
 		}
 		return &VarRef{node{ent.v.Type, e.NamePos}, ent.v}
@@ -341,6 +341,9 @@ func (c *checker) unary(e *syntax.Unary) Expr {
 			}
 			return x.Addr
 		case *VarRef, *Member, *StrRef:
+			if r, ok := x.(*VarRef); ok {
+				r.Var.addressed = true
+			}
 			if isLvalue(x) {
 				return &AddrOf{node{PointerTo(x.Type()), e.OpPos}, x}
 			}

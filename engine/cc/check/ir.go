@@ -58,8 +58,12 @@ type Var struct {
 	// Defined is false for an "extern" declaration never defined.
 	Defined bool
 	// Used is set when an evaluated expression names the variable
-	// (sizeof's operand does not count).
+	// (sizeof's operand does not count), or a local's declaration
+	// initializes it; parameters are always used.
 	Used bool
+	// addressed is set when '&' is applied to the variable (a local then
+	// needs a memory home at -O0: frame.go).
+	addressed bool
 	// Extern is set for a variable that is used, never defined, and
 	// provided by the host (Config.IsExtern): it has no Section or
 	// Offset; the host gives its absolute address.

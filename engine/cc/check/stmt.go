@@ -244,6 +244,7 @@ func (c *checker) localDecl(d *syntax.Decl) Stmt {
 	if d.Init == nil {
 		return nil
 	}
+	v.Used = true // gcc keeps a slot for an initialized local
 	in := &Init{}
 	c.initObject(t, d.Init, 0, &in.Items, nil)
 	if _, isList := d.Init.(*syntax.InitList); isList || t.Kind == Array {
