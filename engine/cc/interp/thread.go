@@ -223,8 +223,14 @@ func (t *Thread) call(f *function, args []uint64) uint64 {
 		return check.Normalize(f.result, f.builtin(c))
 	}
 	if t.depth >= MaxCallDepth {
+		// mmplay's own limit (the interpreter nests Go calls): say so,
+		// and how deep the real 8 MiB stack would let this function go,
+		// since a finite recursion between the two ends well for real.
+		perCall := f.frameSize + 16 // return address and saved rbp
 		panic(&arch.Signal{Signo: arch.SIGSEGV, Code: arch.SEGV_MAPERR, Addr: t.sp,
-			Reason: fmt.Sprintf("stack overflow: more than %d nested calls", MaxCallDepth)})
+			Reason: fmt.Sprintf("stack overflow: more than %d nested calls, mmplay's limit here "+
+				"(on a real machine the 8 MiB stack takes about %d calls of %s before it faults)",
+				MaxCallDepth, arch.StackRlimit/perCall, f.name)})
 	}
 	savedSP, savedFP, savedPos, savedSret := t.sp, t.fp, t.pos, t.sret
 	mem := t.Mem
