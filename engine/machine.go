@@ -32,6 +32,11 @@ type machine struct {
 	proc    *libc.Process
 	prog    *interp.Program
 	thread  *interp.Thread
+	// exe is the program's file name; main is called with %rsp mainTop-8
+	// and the arguments mainArgs (argc, argv, envp: startstack.go).
+	exe      string
+	mainTop  uint64
+	mainArgs []uint64
 
 	// events is the trace: everything the allocators and the MMU did,
 	// with the statement and step that caused it.
@@ -104,7 +109,6 @@ const (
 	vvarBase     = 0x7ffff7fc4000
 	vdsoBase     = 0x7ffff7fc8000
 	stackStart   = 0x7ffffffde000 // the initial [stack] VMA: 33 pages below STACK_TOP
-	stackPointer = 0x7fffffffe4b0 // %rsp at main's entry (below argv, envp and auxv)
 	libcDataBase = 0x7ffff7fa8000
 	// FILE objects inside libc's .data: _IO_2_1_stdin_, _stdout_, _stderr_.
 	fileStdin  = 0x7ffff7fa8aa0
@@ -184,7 +188,7 @@ func boot(p *Program, stepping bool) (*machine, error) {
 		m.mem = splitMem{user: m.proc.User, k: m.k}
 		m.k.DataMem = m.mem
 		m.registerModule(p, m.mem)
-		m.thread = prog.NewThread(m.mem, stackPointer, opts)
+		m.thread = prog.NewThread(m.mem, m.mainTop, opts)
 	} else if isModule(prog) {
 		if err := m.loadModule(p); err != nil {
 			return nil, err
@@ -200,7 +204,7 @@ func boot(p *Program, stepping bool) (*machine, error) {
 			return nil, err
 		}
 		m.mem = m.proc.User
-		m.thread = prog.NewThread(m.proc.User, stackPointer, opts)
+		m.thread = prog.NewThread(m.proc.User, m.mainTop, opts)
 	}
 	m.k.CallFunc = m.callFunc
 	m.k.Caller = m.callerSymbol
@@ -256,16 +260,28 @@ func bootMachine(cfg Config, name string) (*machine, error) {
 
 // load maps the program image and the rest of the start-up address space,
 // as the kernel's ELF loader and ld.so leave it before main (the layout of
-// a gcc -O0 PIE on Debian 12 with ASLR off, measured):
+// a gcc -O0 PIE on Debian 12 with ASLR off, measured with setarch -R and
+// nm; a program of up to a page of text and of read-only data):
 //
-//	0x555555554000 r--p  ELF headers        (file, offset 0)
-//	0x555555555000 r-xp  .text              (file)
-//	               r--p  .rodata            (file)
-//	               rw-p  .data              (file)
-//	               rw-p  .bss beyond .data  (anonymous)
+//	0x555555554000 r--p  ELF headers                        (file, offset 0)
+//	0x555555555000 r-xp  .text                              (file)
+//	0x555555556000 r--p  .rodata: _IO_stdin_used, then the snippet's
+//	0x555555557000 r--p  RELRO: .init_array .dynamic .got and the first
+//	                     3 .got.plt slots, read-only once ld.so relocated
+//	                     them (the page before the RW segment's, again)
+//	0x555555558000 rw-p  .got.plt's PLT slots (8 bytes a function the
+//	                     snippet calls), .data: crt1's data_start and
+//	                     crtbegin's __dso_handle, the snippet's .data and
+//	                     .data.rel.local; .bss: crtbegin's completed.0,
+//	                     then the snippet's (file, then anonymous pages)
 //	               ...   brk heap from the page-aligned end of .bss
 //	0x7ffff7dd2000 ...   libc, ld.so, [vvar], [vdso]
 //	0x7ffffffde000 rw-p  [stack] up to 0x7ffffffff000
+//
+// So "int a = 1;" in a program that calls printf and malloc is at
+// 0x555555558020 and the first malloc returns 0x5555555592a0, as on the
+// real machine. Text is not laid out like gcc's (functions are 16-byte
+// slots, package interp), so function addresses differ.
 //
 // A program that includes oracle.h gets what the oracle's constructor
 // oracle_init does before main (../shared/oracle/oracle.h): the small hole
@@ -276,6 +292,7 @@ func bootMachine(cfg Config, name string) (*machine, error) {
 func (m *machine) load(p *Program, oracle bool) error {
 	prog := m.prog
 	exe := "/tmp/" + strings.TrimSuffix(path.Base(p.Name), ".c")
+	m.exe = exe
 	file := func(start, size uint64, prot mm.Prot, off uint64) mm.Mapping {
 		return mm.Mapping{Start: start, End: start + size, Prot: prot, Name: exe, File: true,
 			Offset: off, Major: 0xfe, Inode: 9978179, Populate: true}
@@ -286,28 +303,33 @@ func (m *machine) load(p *Program, oracle bool) error {
 		}
 		return arch.PageAlignUp(n)
 	}
+	l := imageLayout(prog, oracle)
 	text := uint64(arch.PIEBase + arch.PageSize)
 	textSize := pages(prog.TextSize)
-	rodata := text + textSize
-	rodataSize := pages(prog.RodataSize)
-	data := rodata + rodataSize
-	dataSize := pages(prog.DataSize)
-	bss := data + prog.DataSize
+	roPage := text + textSize
+	rodata := roPage + l.rodataOff
+	roSize := pages(l.rodataOff + prog.RodataSize)
+	relro := roPage + roSize
+	dataPage := relro + arch.PageSize
+	data, bss := dataPage+l.dataOff, dataPage+l.bssOff
 	bssEnd := bss + prog.BssSize
+	dataSize := pages(l.bssOff) // the file's part: up to the start of .bss
+	roOff := arch.PageSize + textSize
 	maps := []mm.Mapping{
 		file(arch.PIEBase, arch.PageSize, mm.PROT_READ, 0),
 		file(text, textSize, mm.PROT_READ|mm.PROT_EXEC, arch.PageSize),
-		file(rodata, rodataSize, mm.PROT_READ|mm.PROT_WRITE, arch.PageSize+textSize), // read-only after Load
-		file(data, dataSize, mm.PROT_READ|mm.PROT_WRITE, arch.PageSize+textSize+rodataSize),
+		file(roPage, roSize, mm.PROT_READ|mm.PROT_WRITE, roOff), // read-only after Load
+		file(relro, arch.PageSize, mm.PROT_READ, roOff+roSize-arch.PageSize),
+		file(dataPage, dataSize, mm.PROT_READ|mm.PROT_WRITE, roOff+roSize),
 	}
 	maps[0].Code = false
 	maps[1].Code = true
-	if end := arch.PageAlignUp(bssEnd); end > data+dataSize {
-		maps = append(maps, mm.Mapping{Start: data + dataSize, End: end, Prot: mm.PROT_READ | mm.PROT_WRITE, Populate: true})
+	if end := arch.PageAlignUp(bssEnd); end > dataPage+dataSize {
+		maps = append(maps, mm.Mapping{Start: dataPage + dataSize, End: end, Prot: mm.PROT_READ | mm.PROT_WRITE, Populate: true})
 	}
 	maps[len(maps)-1].BrkAfter = true
 	if arch.PageAlignUp(bssEnd) > arch.MmapBase-(1<<30) {
-		return fmt.Errorf("the program's globals need %d bytes, more than the address space has room for", bssEnd-data)
+		return fmt.Errorf("the program's globals need %d bytes, more than the address space has room for", bssEnd-dataPage)
 	}
 	if err := m.mapStartup(maps, oracle); err != nil {
 		return err
@@ -315,7 +337,41 @@ func (m *machine) load(p *Program, oracle bool) error {
 	if err := prog.Load(m.as, interp.Layout{TextBase: text, RodataBase: rodata, DataBase: data, BssBase: bss}); err != nil {
 		return err
 	}
-	return m.as.Mprotect(rodata, rodataSize, mm.PROT_READ)
+	m.mainTop, m.mainArgs = m.startStack(exe)
+	return m.as.Mprotect(roPage, roSize, mm.PROT_READ)
+}
+
+// oracleCalls are the libc functions oracle.h's own code calls
+// (../shared/oracle/oracle.h: its helpers and oracle_init), which are in
+// the PLT of every oracle program.
+var oracleCalls = []string{"close", "getrusage", "madvise", "mlockall", "mmap", "munlockall", "open", "prctl", "read", "sbrk"}
+
+// image is where the snippet's sections start, as offsets: .rodata's
+// from the first .rodata page, .data's and .bss's from the RW page.
+type image struct {
+	rodataOff, dataOff, bssOff uint64
+}
+
+// imageLayout places the snippet's sections after what crt1.o,
+// crtbegin.o and the linker put before them (see load).
+func imageLayout(prog *interp.Program, oracle bool) image {
+	up := func(n, a uint64) uint64 { return (n + a - 1) &^ (a - 1) }
+	plt := map[string]bool{}
+	for _, n := range prog.PLTCalls {
+		plt[n] = true
+	}
+	if oracle {
+		for _, n := range oracleCalls {
+			plt[n] = true
+		}
+	}
+	var l image
+	l.rodataOff = up(4, prog.RodataAlign) // _IO_stdin_used
+	dataStart := up(8*uint64(len(plt)), max(8, prog.DataAlign))
+	l.dataOff = up(dataStart+16, prog.DataAlign) // data_start, __dso_handle
+	bssStart := up(l.dataOff+prog.DataSize, prog.BssAlign)
+	l.bssOff = up(bssStart+1, prog.BssAlign) // completed.0
+	return l
 }
 
 // mapStartup maps the image mappings given, then what ld.so and exec leave
@@ -327,7 +383,7 @@ func (m *machine) mapStartup(maps []mm.Mapping, oracle bool) error {
 		maps = append(maps, mm.Mapping{Start: ldsoCacheHole, End: ldsoCacheHoleEnd, Prot: mm.PROT_NONE})
 	}
 	maps = append(maps, mm.Mapping{Start: stackStart, End: arch.StackTop, Prot: mm.PROT_READ | mm.PROT_WRITE,
-		Stack: true, StackPointer: stackPointer, Populate: true})
+		Stack: true, StackPointer: initialStack(m.exe).argc, Populate: true})
 	for _, mp := range maps {
 		if err := m.as.MapFixed(mp); err != nil {
 			return fmt.Errorf("loading the program: mapping 0x%x-0x%x: %w", mp.Start, mp.End, err)

@@ -231,7 +231,7 @@ func (m *machine) runMain() {
 		ir = m.runGuarded(func() interp.Result {
 			m.running = true
 			defer func() { m.running = false }()
-			return m.thread.Run("main")
+			return m.thread.Run("main", m.mainArgs...)
 		}, res)
 	}
 	if ir != nil {
@@ -335,7 +335,7 @@ func (m *machine) runGuardedModuleAndMain(res *Result) *interp.Result {
 		}
 		m.running = true
 		defer func() { m.running = false }()
-		return m.thread.Run("main")
+		return m.thread.Run("main", m.mainArgs...)
 	}, res)
 	if ir == nil || initFailed || ir.Signal != nil || ir.StepLimit || ir.Stopped {
 		return ir

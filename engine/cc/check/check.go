@@ -101,8 +101,9 @@ type checker struct {
 	// unevaluated > 0 inside the operand of sizeof: names there are
 	// not references a linker would see
 	unevaluated int
-	temps       []*Var // hidden slots of the function's struct-returning calls
-	inSwitch    bool   // directly inside a switch body's statement list
+	temps       []*Var                    // hidden slots of the function's struct-returning calls
+	plt         map[*Func]map[string]bool // the names each direct call of a function goes by (globals.go)
+	inSwitch    bool                      // directly inside a switch body's statement list
 	strs        map[string]*String
 	records     map[*syntax.StructType]*Type
 	enums       map[*syntax.EnumType]*Type
@@ -706,56 +707,9 @@ func (c *checker) finish() {
 	}
 	sort.Slice(builtins, func(i, j int) bool { return builtins[i].Name < builtins[j].Name })
 	p.Builtins = builtins
-	// globals: .rodata (strings first, then const objects), .data, .bss
-	var ro, data, bss int64
-	for _, s := range p.Strings {
-		s.Offset = ro
-		ro += int64(len(s.Data))
-	}
-	for _, v := range p.Globals {
-		if !v.Defined {
-			// as a linker: only a referenced symbol must resolve
-			switch {
-			case !v.Used:
-			case c.conf.IsExtern != nil && c.conf.IsExtern(v.Name):
-				v.Extern = true
-			default:
-				c.file = v.usedFile
-				c.errorf(v.usedPos, "undefined reference to `%s' (declared extern, never defined)", v.Name)
-			}
-			continue
-		}
-		if !v.Type.IsComplete() {
-			if v.Type.Kind == Array && v.Type.Len < 0 {
-				v.Type = &Type{Kind: Array, Elem: v.Type.Elem, Len: 1} // "int a[];" is a[1], as gcc warns
-			} else {
-				c.file = v.File
-				c.errorf(v.Pos, "storage size of '%s' isn't known", v.Name)
-				continue
-			}
-		}
-		size, align := v.Type.Size(), v.Type.Align()
-		switch {
-		case v.Init != nil && isConstObject(v.Type):
-			v.Section = Rodata
-			ro = alignUp(ro, align)
-			v.Offset = ro
-			ro += size
-		case v.Init != nil:
-			v.Section = Data
-			data = alignUp(data, align)
-			v.Offset = data
-			data += size
-		default:
-			v.Section = Bss
-			bss = alignUp(bss, align)
-			v.Offset = bss
-			bss += size
-		}
-	}
-	p.RodataSize, p.DataSize, p.BssSize = ro, data, bss
-	if ro+data > MaxImageSize {
-		c.errorf(syntax.Pos{Line: 1, Col: 1}, "initialized data too large: %d bytes (mmplay's limit is %d; uninitialized arrays may be larger)", ro+data, MaxImageSize)
+	c.layoutGlobals()
+	if p.RodataSize+p.DataSize > MaxImageSize {
+		c.errorf(syntax.Pos{Line: 1, Col: 1}, "initialized data too large: %d bytes (mmplay's limit is %d; uninitialized arrays may be larger)", p.RodataSize+p.DataSize, MaxImageSize)
 		return
 	}
 	c.buildImages()

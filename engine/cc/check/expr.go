@@ -724,6 +724,9 @@ func (c *checker) call(e *syntax.Call) Expr {
 	if sig.NoProto {
 		call.NFixed = len(call.Args)
 	}
+	if direct != nil {
+		c.notePLTCall(direct, call.Args)
+	}
 	return call
 }
 

@@ -22,8 +22,15 @@ type Program struct {
 	Strings []*String
 	// Section sizes in bytes.
 	RodataSize, DataSize, BssSize int64
-	rodata, data                  []byte
-	relocs                        []Reloc
+	// The largest alignment a variable of the section needs, which the
+	// linker gives the section's start (at least 1).
+	RodataAlign, DataAlign, BssAlign int64
+	// PLTCalls are the builtins the snippet calls directly, by the name
+	// gcc calls them under (printf("hi\n") is puts("hi"): see
+	// printfFold), sorted: the loader sizes .got.plt from them.
+	PLTCalls     []string
+	rodata, data []byte
+	relocs       []Reloc
 	// Decls maps every file-scope function name to its Func (defined,
 	// builtin or merely declared).
 	Decls map[string]*Func

@@ -49,6 +49,10 @@ type Layout struct {
 type Program struct {
 	// Sizes of the sections in bytes, for the loader to map.
 	TextSize, RodataSize, DataSize, BssSize uint64
+	// The alignment each section's start needs, and the functions called
+	// through the PLT (check.Program: the loader lays out the image).
+	RodataAlign, DataAlign, BssAlign uint64
+	PLTCalls                         []string
 
 	chk    *check.Program
 	funcs  []*function // by text slot
@@ -136,6 +140,8 @@ func Compile(filename string, src []byte, opts Options) (prog *Program, diags []
 	p.RodataSize = uint64(cp.RodataSize)
 	p.DataSize = uint64(cp.DataSize)
 	p.BssSize = uint64(cp.BssSize)
+	p.RodataAlign, p.DataAlign, p.BssAlign = uint64(cp.RodataAlign), uint64(cp.DataAlign), uint64(cp.BssAlign)
+	p.PLTCalls = cp.PLTCalls
 	return p, errs
 }
 
