@@ -16,7 +16,8 @@ package main
 // Each program is compiled and run exactly as /work/shared/oracle/run.sh
 // does, so the files have the same meaning as the oracle's:
 //
-//  1. gcc -O0 -w -o BIN NAME.c
+//  1. gcc -O0 -w -o BIN NAME.c, in testdata/golden/cases (so __FILE__ is
+//     "NAME.c"; BIN's last name is NAME, glibc's __progname)
 //  2. sh -c 'ulimit -s 8192; ulimit -c 0; exec env -i BIN': an empty
 //     environment (no GLIBC_TUNABLES or MALLOC_* leak in), an 8 MiB stack
 //     limit (an unlimited one makes the kernel use the legacy bottom-up mmap
@@ -129,8 +130,10 @@ func runGolden(args []string) error {
 	bad := 0
 	for _, name := range cases {
 		bin := filepath.Join(work, name)
-		src := filepath.Join(casesDir, name+".c")
-		cc := exec.Command(gcc, "-O0", "-w", "-o", bin, src)
+		// compiled from its directory by its bare name, so that __FILE__
+		// is "NAME.c" wherever the repository is
+		cc := exec.Command(gcc, "-O0", "-w", "-o", bin, name+".c")
+		cc.Dir = casesDir
 		cc.Stdout, cc.Stderr = os.Stderr, os.Stderr
 		if err := cc.Run(); err != nil {
 			fmt.Printf("FAIL  %s: does not compile (%v)\n", name, err)

@@ -293,6 +293,7 @@ func (m *machine) load(p *Program, oracle bool) error {
 	prog := m.prog
 	exe := "/tmp/" + strings.TrimSuffix(path.Base(p.Name), ".c")
 	m.exe = exe
+	m.proc.ProgName = path.Base(exe)
 	file := func(start, size uint64, prot mm.Prot, off uint64) mm.Mapping {
 		return mm.Mapping{Start: start, End: start + size, Prot: prot, Name: exe, File: true,
 			Offset: off, Major: 0xfe, Inode: 9978179, Populate: true}

@@ -48,8 +48,11 @@ func (p *Process) Builtins() map[string]interp.Builtin {
 			}
 			return uint64(v)
 		},
-		"rand":  p.bRand,
-		"srand": func(c *interp.Call) uint64 { p.srandom(uint32(c.Args[0])); return 0 },
+		"qsort":         p.bQsort,
+		"bsearch":       p.bBsearch,
+		"__assert_fail": p.bAssertFail,
+		"rand":          p.bRand,
+		"srand":         func(c *interp.Call) uint64 { p.srandom(uint32(c.Args[0])); return 0 },
 
 		// unistd.h / sys/mman.h: system calls (package mm)
 		"sbrk":        func(c *interp.Call) uint64 { return p.Malloc.Sbrk(int64(c.Args[0])) },
@@ -134,6 +137,7 @@ func (p *Process) Builtins() map[string]interp.Builtin {
 			return (p.AS.Load(c.Args[0]-8, 8) >> 1) & 1
 		},
 	}
+	ctypeBuiltins(b)
 	return b
 }
 

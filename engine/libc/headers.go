@@ -309,6 +309,41 @@ int abs(int j);
 long labs(long j);
 int rand(void);
 void srand(unsigned int seed);
+void qsort(void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *));
+void *bsearch(const void *key, const void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *));
+#endif
+`,
+	"ctype.h": `#ifndef _CTYPE_H
+#define _CTYPE_H
+/* ctype.h (glibc 2.36), C locale. glibc makes these macros over
+   __ctype_b_loc()'s table, so the class tests return the class's bit
+   (isalpha('a') is 1024), as these do. */
+int isalnum(int c);
+int isalpha(int c);
+int isblank(int c);
+int iscntrl(int c);
+int isdigit(int c);
+int isgraph(int c);
+int islower(int c);
+int isprint(int c);
+int ispunct(int c);
+int isspace(int c);
+int isupper(int c);
+int isxdigit(int c);
+int tolower(int c);
+int toupper(int c);
+#endif
+`,
+	"assert.h": `#ifndef _ASSERT_H
+#define _ASSERT_H
+/* assert.h (glibc 2.36): the form it uses for compilers without
+   statement expressions. */
+void __assert_fail(const char *assertion, const char *file, unsigned int line, const char *function);
+#ifdef NDEBUG
+#define assert(expr) ((void)0)
+#else
+#define assert(expr) ((expr) ? (void)0 : __assert_fail(#expr, __FILE__, __LINE__, __func__))
+#endif
 #endif
 `,
 	"string.h": `#ifndef _STRING_H
@@ -561,7 +596,7 @@ func HeaderFor(fn string) (string, bool) {
 	return "", false
 }
 
-var headerOrder = []string{"stdio.h", "stdlib.h", "string.h", "unistd.h", "sys/mman.h", "fcntl.h", "malloc.h", "oracle.h"}
+var headerOrder = []string{"stdio.h", "stdlib.h", "string.h", "ctype.h", "assert.h", "unistd.h", "sys/mman.h", "fcntl.h", "malloc.h", "oracle.h"}
 
 // kernelOnly maps kernel functions a user program may call by mistake to
 // the user-space function that does the job.

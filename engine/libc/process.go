@@ -17,13 +17,16 @@ import (
 // builtins.go are its methods; they are the one place where the
 // interpreter meets the allocators (STYLE.md, layout).
 type Process struct {
-	AS     *mm.AddressSpace
-	Malloc *glibc.Malloc
-	Stdio  *Stdio
-	Str    *Str // string functions over the checked user memory
-	kstr   *Str // string functions over another caller's memory (see str)
-	Shadow *asan.Shadow
-	PID    int
+	// ProgName is glibc's __progname (argv[0]'s last part), for
+	// assert's message.
+	ProgName string
+	AS       *mm.AddressSpace
+	Malloc   *glibc.Malloc
+	Stdio    *Stdio
+	Str      *Str // string functions over the checked user memory
+	kstr     *Str // string functions over another caller's memory (see str)
+	Shadow   *asan.Shadow
+	PID      int
 
 	// User is the memory the snippet's own code accesses: the address
 	// space seen through the shadow's checks. glibc and stdio use AS

@@ -206,6 +206,17 @@ func (t *Thread) CallAddr(addr uint64, args ...uint64) uint64 {
 	return t.call(f, args)
 }
 
+// Alloca gives a builtin n bytes of the calling thread's stack, as
+// alloca does in a libc function: the stack pointer goes down by n
+// rounded up to 16, so the snippet code it calls back with CallAddr
+// (qsort's comparison function) gets its frames below the block. The
+// builtin calls release before it returns.
+func (t *Thread) Alloca(n uint64) (addr uint64, release func()) {
+	saved := t.sp
+	t.sp = (t.sp - n) &^ 15
+	return t.sp, func() { t.sp = saved }
+}
+
 func badCall(addr uint64) *arch.Signal {
 	return &arch.Signal{Signo: arch.SIGSEGV, Code: arch.SEGV_MAPERR, Addr: addr,
 		Reason: fmt.Sprintf("call through a bad function pointer (0x%x is not a function)", addr)}

@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -143,12 +144,26 @@ func (pp *preprocessor) expanded() Token {
 		}
 		m := pp.macros[t.Text]
 		if m == nil || t.hide.has(t.Text) {
-			return t
+			return predefined(t)
 		}
 		if !pp.expand(t, m, pp.next) {
 			return t
 		}
 	}
+}
+
+// predefined turns __LINE__ and __FILE__ into the line and the file name
+// of their use: inside a macro's expansion, those of the outermost
+// invocation, as gcc does (expand gives the body's tokens its position).
+// Any other token is returned as it is.
+func predefined(t Token) Token {
+	switch t.Text {
+	case "__LINE__":
+		t.Kind, t.Text = INT, strconv.Itoa(t.Pos.Line)
+	case "__FILE__":
+		t.Kind, t.Text = STRING, `"`+strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(t.File)+`"`
+	}
+	return t
 }
 
 // expand replaces the invocation t of m by its expansion, pushed back for
