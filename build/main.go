@@ -7,6 +7,9 @@
 //	gen     generate the vugu components' Go code
 //	wasm    compile the browser app
 //	dist    build the whole site into dist/
+//	worker  build the edge worker (and the site it serves); --dev runs it
+//	        under wrangler dev
+//	npm     install the pinned npm tools (wrangler) when missing or stale
 //
 // It is a Go program, not shell (STYLE.md habit 10), and imports none of
 // the project's packages: it shells out to the Go toolchain.
@@ -26,6 +29,9 @@ commands:
   gen     generate ui/*_gen.go from the vugu components
   wasm    compile the browser app to .build/app.wasm
   dist    build the whole site into dist/
+  worker  build the edge worker into .build/worker/ (and the site into dist/)
+          [--dev [--port N]: then run it locally with wrangler dev]
+  npm     install the pinned npm tools (wrangler) when missing or stale
   golden  record testdata/golden/expected from real gcc + glibc
           ([--verify | --check N] [NAME...])
 `)
@@ -44,11 +50,15 @@ func main() {
 	case "serve":
 		err = runServe(args)
 	case "gen":
-		err = runGen(args)
+		err = withLock(func() error { return runGen(args) })
 	case "wasm":
-		err = runWasm(args)
+		err = withLock(func() error { return runWasm(args) })
 	case "dist":
-		err = runDist(args)
+		err = withLock(func() error { return runDist(args) })
+	case "worker":
+		err = runWorker(args)
+	case "npm":
+		err = runNPM(args)
 	case "golden":
 		err = runGolden(args)
 	case "-h", "-help", "--help", "help":

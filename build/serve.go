@@ -15,7 +15,7 @@ func runServe(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
 	port := fs.Int("port", 8080, "port to listen on (127.0.0.1)")
 	fs.Parse(args)
-	if err := runDist(nil); err != nil {
+	if err := withLock(func() error { return runDist(nil) }); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", *port))
