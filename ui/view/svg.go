@@ -110,7 +110,7 @@ var svgPalette = map[string]string{
 // svgStyle is the picture's one <style> block.
 const svgStyle = `text{font:13px system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;fill:#1d232b}` +
 	`.h{font-size:16px;font-weight:600}.h2{font-size:14px;font-weight:600}.m{fill:#5d6773;font-size:12px}` +
-	`.mono{font:12px ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace}` +
+	`.mono{font:12px ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;white-space:pre}` +
 	`.warn{fill:#b45309}.bad{fill:#b91c1c}.r{text-anchor:end}`
 
 // ErrNoSuchView is SVG's answer to a view it does not draw.
