@@ -19,7 +19,18 @@ type Config struct {
 	Stdout     string // "pipe" (fully buffered, 4096-byte buffer) or "tty" (line buffered, 1024)
 	Sanitize   string // "report" (default: checks observe) or "abort" (stop at the first report, like ASan)
 	MaxSteps   uint64 // step budget of one run
+	// MaxMemory bounds the bytes of simulated memory the snippet may fill
+	// with data (frames that are not all zero), DefaultMaxMemory when 0.
+	// It is the host's limit, not a machine setting: no key sets it and
+	// links do not carry it (the edge worker lowers it).
+	MaxMemory uint64
 }
+
+// DefaultMaxMemory is the memory budget of the browser and the CLI: each
+// simulated byte written costs a real one, and a browser tab running the
+// engine as 32-bit wasm runs out of memory not far above a gigabyte.
+// A snippet that writes more (on a 4 GiB machine) stops with a message.
+const DefaultMaxMemory = 512 << 20
 
 // DefaultMaxSteps bounds a run: enough for a million-iteration loop with a
 // few statements per iteration, small enough that an endless loop stops in

@@ -265,6 +265,37 @@ int main(void)
 	}
 }
 
+// TestMemoryLimit: a snippet that fills more simulated memory than the
+// host's budget stops with the memory-limit report, and one that stays
+// under it runs to its end.
+func TestMemoryLimit(t *testing.T) {
+	const src = `#include <stdlib.h>
+#include <string.h>
+int main(void) {
+    int i;
+    for (i = 0; i < 8; i++)
+        memset(malloc(1 << 20), 1, 1 << 20);
+    return 0;
+}
+`
+	cfg := DefaultConfig()
+	cfg.MaxMemory = 4 << 20
+	p, diags := Compile("fill.c", []byte(src), cfg)
+	if p == nil {
+		t.Fatal(diags)
+	}
+	r := NewSession(p).Run()
+	if !r.StepLimit || r.ExitStatus != StatusStepLimit || r.Line != 6 ||
+		!strings.Contains(strings.Join(r.Reports, "\n"), "more than 4 MiB of data, this host's memory limit") {
+		t.Fatalf("result %+v", r)
+	}
+	cfg.MaxMemory = 16 << 20
+	p, _ = Compile("fill.c", []byte(src), cfg)
+	if r := NewSession(p).Run(); r.ExitStatus != 0 || r.StepLimit {
+		t.Fatalf("under the limit: %+v", r)
+	}
+}
+
 func TestStopFromAnotherGoroutine(t *testing.T) {
 	s := NewSession(compile(t, "spin.c", "int main(void) { long i = 0; for (;;) i++; return 0; }\n", "max-steps=4000000000"))
 	defer s.Close()

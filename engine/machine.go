@@ -209,6 +209,13 @@ func boot(p *Program, stepping bool) (*machine, error) {
 	m.k.CallFunc = m.callFunc
 	m.k.Caller = m.callerSymbol
 	m.k.Symbolize = m.symbolize
+	// the host's memory budget: what the snippet may write, on top of
+	// what boot and the loader wrote
+	maxMem := p.Config.MaxMemory
+	if maxMem == 0 {
+		maxMem = DefaultMaxMemory
+	}
+	m.hw.Mem.SetContentLimit(m.hw.Mem.ContentPages() + int(maxMem>>arch.PageShift))
 	return m, nil
 }
 

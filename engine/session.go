@@ -3,6 +3,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"mmplay/engine/phys"
 
 	"mmplay/engine/arch"
 	"mmplay/engine/cc/interp"
@@ -286,6 +287,9 @@ func (m *machine) runGuarded(f func() interp.Result, res *Result) (ir *interp.Re
 		case *libc.TouchLimit:
 			res.StepLimit = true
 			res.Reports = append(res.Reports, fmt.Sprintf("mmplay: %v (line %d)", e, line))
+		case *phys.ContentLimit:
+			res.StepLimit = true
+			res.Reports = append(res.Reports, fmt.Sprintf("mmplay: %v: mmplay stopped the program at line %d (memory limit)", e, line))
 		case *libc.NotModelled:
 			res.ExitStatus = 1
 			res.Reports = append(res.Reports, fmt.Sprintf("mmplay: line %d: %s — mmplay does not model this, so it stopped the program", line, e.Reason))

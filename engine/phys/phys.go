@@ -129,7 +129,23 @@ type Mem struct {
 	holeStart    uint64 // first pfn of the PCI hole; holeEnd == holeStart when none
 	holeEnd      uint64
 	contentPages int // frames whose content is allocated (for tests and budgets)
+	// contentLimit, when not 0, is the most frames that may have content:
+	// the host's memory budget (SetContentLimit).
+	contentLimit int
 }
+
+// ContentLimit is the panic of ContentForWrite when the frames with
+// content would exceed the limit SetContentLimit gave: the simulation
+// would need more real memory than its host allows.
+type ContentLimit struct{ Pages int }
+
+func (e *ContentLimit) Error() string {
+	return fmt.Sprintf("the machine's frames would hold more than %d MiB of data, this host's memory limit", e.Pages>>(20-arch.PageShift))
+}
+
+// SetContentLimit bounds the frames that may have content to pages
+// (0: no bound); frames that already have content count.
+func (m *Mem) SetContentLimit(pages int) { m.contentLimit = pages }
 
 // Errors returned by New.
 var ErrConfig = errors.New("phys: bad machine configuration")
@@ -252,6 +268,9 @@ func (m *Mem) ContentForWrite(pfn uint64) *Page {
 	if p == nil {
 		if pfn == m.zeroPFN {
 			panic("phys: write to the zero page")
+		}
+		if m.contentLimit != 0 && m.contentPages >= m.contentLimit {
+			panic(&ContentLimit{Pages: m.contentLimit})
 		}
 		p = new(Page)
 		m.content[pfn] = p

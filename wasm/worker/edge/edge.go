@@ -42,7 +42,9 @@
 // no way to stop Go code on a timer (the wasm runs on the one JS thread),
 // so the step limit is also the time limit: 5 M statements take about 1 s
 // of the interpreter in V8 (BENCHMARKS.md), within the paid plan's CPU
-// limit; Cloudflare's own CPU limit stops anything else.
+// limit; Cloudflare's own CPU limit stops anything else. Memory is bounded
+// the same way, by MaxMemory: a snippet that fills more of the simulated
+// machine than that stops with the engine's report.
 //
 // Pictures. /api/render.svg opens the state as the playground opens a
 // link (view.State's config under the snippet's line, stdout a terminal,
@@ -80,6 +82,11 @@ const (
 	// MaxSteps bounds the statements one request executes (see the
 	// package comment).
 	MaxSteps = 5_000_000
+	// MaxMemory bounds the simulated memory a run may fill with data
+	// (engine.Config.MaxMemory): each byte costs one in the isolate, and
+	// Workers stop an isolate past 128 MB. A run that needs more ends
+	// with the engine's memory-limit report, as a step limit does.
+	MaxMemory = 48 << 20
 	// idLen is the length of a share id.
 	idLen = 12
 	// shareKeyPrefix prefixes a share's KV key.

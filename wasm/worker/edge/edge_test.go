@@ -305,6 +305,15 @@ func TestRun(t *testing.T) {
 	if resp.StatusCode != 200 || !tr.Result.StepLimit || tr.Result.ExitStatus != engine.StatusStepLimit || len(tr.Result.Reports) == 0 {
 		t.Errorf("endless loop: status %d, result %+v", resp.StatusCode, tr.Result)
 	}
+	// A snippet that fills more memory than the worker's budget ends at
+	// it, as a result.
+	fill := "// mmplay: ram=256M\n#include <stdlib.h>\n#include <string.h>\nint main(void) { for (int i = 0; i < 64; i++) memset(malloc(1 << 20), 1, 1 << 20); return 0; }\n"
+	resp = do(t, h, "POST", "/api/run", jsonBody(map[string]any{"code": fill}))
+	tr.Result = engine.Result{}
+	json.NewDecoder(resp.Body).Decode(&tr)
+	if resp.StatusCode != 200 || !tr.Result.StepLimit || !strings.Contains(strings.Join(tr.Result.Reports, " "), "memory limit") {
+		t.Errorf("memory hog: status %d, result %+v", resp.StatusCode, tr.Result)
+	}
 }
 
 func TestRunLimits(t *testing.T) {

@@ -61,7 +61,7 @@ func sizeMessage(n int) string {
 // the worker's step bound as the default.
 func cliConfig(src []byte, overrides string) (engine.Config, *apiError) {
 	cfg := engine.DefaultConfig()
-	cfg.MaxSteps = MaxSteps
+	cfg.MaxSteps, cfg.MaxMemory = MaxSteps, MaxMemory
 	if s := engine.SnippetSettings(src); s != "" {
 		if err := cfg.Apply(s); err != nil {
 			return cfg, errorf(http.StatusBadRequest, "%s:1:1: bad // mmplay: setting: %v", snippetName, err)
@@ -80,7 +80,7 @@ func cliConfig(src []byte, overrides string) (engine.Config, *apiError) {
 func playgroundConfig(st view.State) (engine.Config, *apiError) {
 	cfg := engine.DefaultConfig()
 	cfg.Stdout = "tty"
-	cfg.MaxSteps = MaxSteps
+	cfg.MaxSteps, cfg.MaxMemory = MaxSteps, MaxMemory
 	if err := cfg.Apply(st.Config); err != nil {
 		return cfg, errorf(http.StatusBadRequest, "settings: %v", err)
 	}
