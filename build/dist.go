@@ -19,8 +19,8 @@ import (
 // The dist stage turns the site's sources into what a static host serves
 // (SPEC §8). Its sources are public/ (hand-written: the HTML pages, boot.js,
 // sw.js, embed.js, the manifest, _headers, the CSS) and a few generated
-// files: the app's wasm (.build/app.wasm), Go's wasm_exec.js, vugu's DOM
-// helper script (vugu.js, see vugu.go) and the icons (icons.go).
+// files: the app's wasm (.build/app.wasm), Go's wasm_exec.js and the icons
+// (icons.go).
 //
 // Every file is either an entry, kept at its own name because other pages
 // link to it (the *.html pages, sw.js, embed.js, the manifest, _headers),
@@ -341,10 +341,6 @@ func assemble() error {
 	if err != nil {
 		return err
 	}
-	wasm := findFile(srcs, appWasm)
-	if err := checkVuguHelper(wasm.data, findFile(srcs, vuguJS).data); err != nil {
-		return err
-	}
 	z := newCompressor(filepath.Join(cacheDir, "z"))
 	s, err := buildSite(srcs, func(b []byte) []byte { return z.compress(b, ".gz") })
 	if err != nil {
@@ -368,15 +364,6 @@ func assemble() error {
 	}
 	report(s, outs)
 	return nil
-}
-
-func findFile(fs []*file, name string) *file {
-	for _, f := range fs {
-		if f.name == name {
-			return f
-		}
-	}
-	panic("build: no source " + name) // collectSources always adds it
 }
 
 // collectSources reads public/ and makes the generated files (step 1).
@@ -412,14 +399,9 @@ func collectSources() ([]*file, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the app's wasm (run `go run ./build wasm`): %w", err)
 	}
-	helper, err := vuguHelperFile()
-	if err != nil {
-		return nil, err
-	}
 	srcs = append(srcs,
 		&file{name: "wasm_exec.js", data: wasmExec},
 		&file{name: appWasm, data: wasm},
-		&file{name: vuguJS, data: helper},
 	)
 	for _, ic := range iconFiles() {
 		srcs = append(srcs, &file{name: ic.name, data: ic.data})

@@ -18,7 +18,7 @@ import (
 //  1. gen:  ui/*.vugu → ui/*_gen.go (vugu's code generator, as a library);
 //  2. wasm: GOOS=js GOARCH=wasm go build ./wasm/app → .build/app.wasm
 //     (trimmed: -trimpath, -ldflags=-s -w, no debug info);
-//  3. dist: public/, Go's wasm_exec.js, vugu's DOM helper, the icons and
+//  3. dist: public/, Go's wasm_exec.js, the icons and
 //     the wasm, made into the deployable site in dist/: content-hashed
 //     names, .br and .gz files, the service worker's precache list and the
 //     single-file build (dist.go). Always redone; the expensive part, brotli

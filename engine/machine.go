@@ -47,6 +47,12 @@ type machine struct {
 	// co is set when the machine runs under a session's stepping control.
 	co *coroutine
 
+	// fmap is the Physical view's map of the frames (Session.FrameMap),
+	// kept up to date from dirty: the frames the buddy allocator's events
+	// touched since it was last read.
+	fmap  FrameMap
+	dirty dirtyFrames
+
 	result *Result // set when the program has ended
 
 	// mem is the memory the snippet's code sees: the user process's (a
@@ -74,6 +80,9 @@ func (m *machine) Record(e arch.Event) {
 	if m.thread != nil {
 		p := m.thread.Pos()
 		e.Line, e.Col = p.Line, p.Col
+	}
+	if e.Source == "buddy" {
+		m.dirty.note(&e)
 	}
 	m.events.add(e, m.started)
 }

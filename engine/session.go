@@ -11,30 +11,68 @@ import (
 )
 
 // Session is one snippet being run or stepped (SPEC §6). It owns one live
-// machine at a time. Going forward runs that machine on; going back boots
-// a fresh one and re-executes up to the wanted step, which is exact
-// because the engine is deterministic. (Checkpoints every N steps would
-// make a step back cost at most N steps; re-execution from the start is
-// what this version does, and it is fast for snippets of the size the
-// playground runs.)
+// machine. Going forward runs that machine on; going back re-executes up
+// to the wanted step on another machine, which is exact because the
+// engine is deterministic.
+//
+// Going back is made cheap by a second machine paused behind the live one
+// (back): PrepareBack, called when the UI is idle, boots it and runs it to
+// one step before the live machine, and stepping forward keeps it one
+// step behind (a few microseconds per statement). A step back then swaps
+// it in: no boot, no re-execution. A step back further than back, or
+// with no back prepared, boots and re-executes from the start. (The
+// machine cannot be copied at a step: the snippet's C call stack is a
+// goroutine's Go stack, see coroutine.go.)
 type Session struct {
 	prog    *Program
 	m       *machine
+	back    *machine // paused at a step before m's, or nil
 	err     error    // a machine that could not boot
 	capture []string // CaptureProc
+	// moves counts the changes of the machine (snapshots taken before the
+	// last one are no longer current: Fill).
+	moves uint64
 }
+
+// backFollow is how far a forward move may go for back to follow it (to
+// one step behind); a longer move (a Run chunk) leaves back where it is,
+// still a shortcut for steps back to or after its step.
+const backFollow = 64
 
 // NewSession prepares a session; nothing runs until Run or Step.
 func NewSession(p *Program) *Session {
 	return &Session{prog: p}
 }
 
-// Close releases the session's machine (a paused program's goroutine).
+// Close releases the session's machines (paused programs' goroutines).
 func (s *Session) Close() {
-	if s.m != nil && s.m.co != nil {
-		s.m.co.close()
-	}
+	s.m.close()
 	s.m = nil
+	s.dropBack()
+	s.moves++
+}
+
+func (s *Session) dropBack() {
+	s.back.close()
+	s.back = nil
+}
+
+func (m *machine) close() {
+	if m != nil && m.co != nil {
+		m.co.close()
+	}
+}
+
+// machineSteps is the number of statements m has executed (Steps of a
+// session whose machine is m).
+func (m *machine) steps() uint64 {
+	if m.result != nil {
+		return m.result.Steps
+	}
+	if m.started == 0 {
+		return 0
+	}
+	return m.started - 1
 }
 
 // Stop asks the running program to stop before its next statement. It is
@@ -53,6 +91,7 @@ func (s *Session) Program() *Program { return s.prog }
 // Run runs the program to its end (from where it is paused, if stepping)
 // and returns how it ended.
 func (s *Session) Run() *Result {
+	s.moves++
 	if s.m == nil {
 		m, err := boot(s.prog, false)
 		if err != nil {
@@ -89,18 +128,22 @@ func (s *Session) StepBack() bool {
 // StepTo runs or re-runs the program so that exactly n statements have
 // executed (or it ended first). It reports whether the program has ended.
 func (s *Session) StepTo(n uint64) bool {
+	s.moves++
 	if s.m != nil && (n < s.Steps() || s.m.co == nil) {
-		s.Close()
+		s.m.close()
+		s.m = nil
+		if b := s.back; b != nil && b.steps() <= n && b.started > 0 {
+			s.m, s.back = b, nil // the machine behind: no boot
+		}
 	}
 	if s.m == nil {
-		m, err := boot(s.prog, true)
+		s.dropBack()
+		m, err := s.bootStepping()
 		if err != nil {
 			s.bootFailed(err)
 			return true
 		}
-		m.captureAt = s.capture
 		s.m = m
-		m.co = newCoroutine(m.runMain)
 	}
 	if s.m.result != nil {
 		return true
@@ -108,11 +151,63 @@ func (s *Session) StepTo(n uint64) bool {
 	if n == s.Steps() && s.m.started > 0 {
 		return false
 	}
-	return s.advance(stepTarget{step: n})
+	from := s.Steps()
+	done := s.advance(stepTarget{step: n})
+	if b := s.back; b != nil && n > from && n-from <= backFollow && b.co != nil && b.result == nil {
+		if t := s.Steps() - 1; b.steps() < t {
+			b.co.run(stepTarget{step: t})
+		}
+	}
+	return done
+}
+
+// bootStepping boots a machine paused before its first statement.
+func (s *Session) bootStepping() (*machine, error) {
+	m, err := boot(s.prog, true)
+	if err != nil {
+		return nil, err
+	}
+	m.captureAt = s.capture
+	m.co = newCoroutine(m.runMain)
+	return m, nil
+}
+
+// PrepareBack readies the machine a step back swaps in: paused one step
+// before the live machine, its events and frame map read. It does the
+// work (a boot and a re-execution, or running an older back machine on)
+// only when that machine is not there already, and reports whether it
+// did any; the UI calls it when idle, after a step. It does not count
+// as a move: the live machine and its snapshots are untouched.
+func (s *Session) PrepareBack() bool {
+	if s.m == nil || s.err != nil {
+		return false
+	}
+	n := s.Steps()
+	if n == 0 {
+		return false
+	}
+	if b := s.back; b != nil && (b.result != nil || b.co == nil || b.steps() > n-1) {
+		s.dropBack()
+	}
+	if s.back != nil && s.back.steps() == n-1 && s.back.started > 0 {
+		return false
+	}
+	if s.back == nil {
+		b, err := s.bootStepping()
+		if err != nil {
+			return false
+		}
+		s.back = b
+	}
+	s.back.co.run(stepTarget{step: n - 1})
+	s.back.events.events()
+	s.back.frameMap()
+	return true
 }
 
 // RunToLine runs until the next statement on line begins (or the end).
 func (s *Session) RunToLine(line int) bool {
+	s.moves++
 	if s.m == nil || s.m.co == nil {
 		s.StepTo(0)
 		if s.m == nil || s.m.result != nil {
@@ -139,13 +234,7 @@ func (s *Session) Steps() uint64 {
 	if s.m == nil {
 		return 0
 	}
-	if s.m.result != nil {
-		return s.m.result.Steps
-	}
-	if s.m.started == 0 {
-		return 0
-	}
-	return s.m.started - 1
+	return s.m.steps()
 }
 
 // Line is the line of the statement about to run (0 before the start or

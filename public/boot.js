@@ -1,9 +1,9 @@
 // boot.js starts the Go program (the app's wasm) in the page.
 //
-// index.html loads, in order, wasm_exec.js (Go's runtime glue: class Go),
-// vugu.js (vugu's DOM helper, see build/vugu.go) and this file. The build
-// renames all three and the wasm to content-hashed names and rewrites the
-// quoted names below to match (app.wasm becomes assets/app.<hash>.wasm).
+// index.html loads, in order, wasm_exec.js (Go's runtime glue: class Go)
+// and this file. The build renames both and the wasm to content-hashed
+// names and rewrites the quoted names below to match (app.wasm becomes
+// assets/app.<hash>.wasm).
 //
 // The wasm comes from one of two places:
 //   - the single-file build (mmplay.html) carries it in the page, in
@@ -21,19 +21,6 @@
       el.textContent = msg;
       el.classList.add("boot-error");
     }
-  };
-
-  // vugu's renderer defines its JavaScript half with window.eval, which
-  // the Content-Security-Policy refuses. vugu.js has already defined it, so
-  // that one call is answered here without evaluating anything; every other
-  // eval goes to the real one (and is refused as before).
-  const nativeEval = window.eval;
-  window.eval = function (src) {
-    if (typeof src === "string" && typeof window.vuguRender === "function" &&
-        src.startsWith("(function(){if(window.vuguRender)return;")) {
-      return undefined;
-    }
-    return nativeEval(src);
   };
 
   const inline = document.getElementById("mmplay-wasm");

@@ -13,13 +13,13 @@ import "log"
 import (
 	"strconv"
 
+	"mmplay/engine"
 	"mmplay/ui/view"
 )
 
 import (
 	"strings"
 
-	"mmplay/engine"
 	"mmplay/engine/arch"
 )
 
@@ -28,19 +28,20 @@ import (
 type BuddyView struct {
 	App	*App
 
-	rev	uint64
-	built	bool
+	snap	*engine.Snapshot	// the snapshot rows show
 	rows	[]view.BuddyZone
 }
 
+// zones is rebuilt when the machine moved (a new snapshot).
 func (c *BuddyView) zones() []view.BuddyZone {
 	p := c.App.P
-	if p.Snap == nil {
+	snap := p.SnapOf(engine.PartZones)
+	if snap == nil {
 		return nil
 	}
-	if !c.built || c.rev != p.Rev {
-		c.rev, c.built = p.Rev, true
-		c.rows = view.BuddyRows(p.Snap.Zones, p.Events, p.Steps())
+	if snap != c.snap {
+		c.snap = snap
+		c.rows = view.BuddyRows(snap.Zones, p.Events(), p.Steps())
 	}
 	return c.rows
 }
@@ -286,16 +287,19 @@ func (c *Console) diagText(d engine.Diagnostic) string {
 	return d.Error()	// with its hint, as the CLI prints it
 }
 
+// out is the snapshot's output part (nil before anything ran).
+func (c *Console) out() *engine.Snapshot	{ return c.App.P.SnapOf(engine.PartOutput) }
+
 func (c *Console) stdout() string {
-	if c.App.P.Snap != nil {
-		return c.App.P.Snap.Stdout
+	if s := c.out(); s != nil {
+		return s.Stdout
 	}
 	return ""
 }
 
 func (c *Console) stderr() string {
-	if c.App.P.Snap != nil {
-		return c.App.P.Snap.Stderr
+	if s := c.out(); s != nil {
+		return s.Stderr
 	}
 	return ""
 }
@@ -316,8 +320,8 @@ func (c *Console) exitLine() string {
 }
 
 func (c *Console) kernelLog() []string {
-	if c.App.P.Snap != nil {
-		return c.App.P.Snap.KernelLog
+	if s := c.out(); s != nil {
+		return s.KernelLog
 	}
 	return nil
 }
@@ -328,8 +332,8 @@ func (c *Console) reports() []string {
 	if r := c.App.P.Result; r != nil {
 		return r.Reports
 	}
-	if c.App.P.Snap != nil {
-		return c.App.P.Snap.Reports
+	if s := c.out(); s != nil {
+		return s.Reports
 	}
 	return nil
 }
@@ -1066,7 +1070,7 @@ var _ log.Logger
 type HeapView struct {
 	App	*App
 
-	rev	uint64
+	snap	*engine.Snapshot	// the snapshot hv shows
 	built	bool
 	hv	view.HeapView
 }
@@ -1074,9 +1078,9 @@ type HeapView struct {
 var heapKinds = []string{"inuse", "tcache", "fastbin", "unsorted", "smallbin", "largebin", "top"}
 
 func (c *HeapView) model() *view.HeapView {
-	if !c.built || c.rev != c.App.P.Rev {
-		c.rev, c.built = c.App.P.Rev, true
-		c.hv = view.HeapRows(c.App.P.Snap)
+	if snap := c.App.P.SnapOf(engine.PartHeap); !c.built || snap != c.snap {
+		c.snap, c.built = snap, true
+		c.hv = view.HeapRows(snap)
 	}
 	return &c.hv
 }
@@ -1454,42 +1458,46 @@ var _ js.Value
 var _ log.Logger
 
 // PhysicalView draws every page frame on a canvas, coloured by owner and
-// zone (view.Paint), with what the last step changed outlined and the
-// object under the pointer in any view highlighted.
+// zone in the theme's palette, with what the last step changed marked and
+// the object under the pointer in any view outlined. The picture is a
+// view.PhysCanvas kept between renders: a step repaints the frames that
+// changed and sends only their rows to the canvas.
 type PhysicalView struct {
 	App	*App
 	Zoom	int
 
-	layout		view.PhysLayout
-	base		[]byte	// every frame and the step's changes (per revision)
-	buf		[]byte	// base plus the focus: what the canvas shows
-	baseKey		string
-	focus		Focus	// the focus drawn in buf
+	pc		view.PhysCanvas
+	shown		*engine.Snapshot	// the snapshot pc shows
 	hoverPFN	uint64
 	hovering	bool
+	legendP		*view.Palette
 	legendL		[]view.LegendEntry
 }
 
 // baseWidth is the pane width the layout is chosen for. The canvas holds
 // one pixel per frame (Cols×Rows) and CSS scales it up with
-// image-rendering: pixelated, so a redraw writes 4 bytes per frame
+// image-rendering: pixelated, so a full redraw writes 4 bytes per frame
 // whatever the zoom (4 MiB for a 4 GiB machine), and zooming is a CSS
 // width change that needs no redraw at all.
 const baseWidth = 768
 
-func (c *PhysicalView) ensureLayout() {
-	if c.Zoom < 1 {
-		c.Zoom = 1
+// frames is the machine's frame map (nil before anything ran).
+func (c *PhysicalView) frames() *engine.FrameMap {
+	if s := c.App.P.SnapOf(engine.PartFrameMap | engine.PartZones); s != nil {
+		return s.FrameMap
 	}
-	frames := view.FramesOf(c.App.P.Snap.Frames)
-	l := view.Layout(frames, baseWidth, 1)
+	return nil
+}
+
+func (c *PhysicalView) layout() view.PhysLayout {
+	l := view.Layout(c.frames().Len(), baseWidth, 1)
 	l.Cell = 1
-	c.layout = l
+	return l
 }
 
 func (c *PhysicalView) summary() string {
-	s := c.App.P.Snap
-	frames := view.FramesOf(s.Frames)
+	s := c.App.P.SnapOf(engine.PartFrameMap | engine.PartZones)
+	frames := s.FrameMap.Len()
 	free := uint64(0)
 	for _, z := range s.Zones {
 		free += z.FreePages
@@ -1498,13 +1506,7 @@ func (c *PhysicalView) summary() string {
 }
 
 func (c *PhysicalView) zoom(d int) {
-	c.Zoom += d
-	if c.Zoom < 1 {
-		c.Zoom = 1
-	}
-	if c.Zoom > 8 {
-		c.Zoom = 8
-	}
+	c.Zoom = min(max(max(c.Zoom, 1)+d, 1), 8)
 }
 
 func (c *PhysicalView) zoomText() string {
@@ -1512,40 +1514,38 @@ func (c *PhysicalView) zoomText() string {
 }
 
 func (c *PhysicalView) canvasStyle() string {
-	c.ensureLayout()
-	return fmt.Sprintf("width: %d%%; aspect-ratio: %d / %d", 100*c.Zoom, c.layout.Width(), max(c.layout.Height(), 1))
+	l := c.layout()
+	return fmt.Sprintf("width: %d%%; aspect-ratio: %d / %d", 100*max(c.Zoom, 1), l.Width(), max(l.Height(), 1))
 }
 
 func (c *PhysicalView) legend() []view.LegendEntry {
-	if c.legendL == nil {
-		c.legendL = view.Legend()
+	if p := c.App.Palette(); p != c.legendP {
+		c.legendP, c.legendL = p, p.Legend()
 	}
 	return c.legendL
 }
 
-// hover maps the pointer to a frame; the canvas may be scaled by CSS.
+// hover maps the pointer to a frame (the canvas may be scaled by CSS)
+// and focuses its buddy block in every view.
 func (c *PhysicalView) hover(e vugu.DOMEvent) {
-	c.ensureLayout()
 	cw := e.PropFloat64("target", "clientWidth")
-	if cw <= 0 {
+	fm := c.frames()
+	if cw <= 0 || fm == nil {
 		return
 	}
-	scale := float64(c.layout.Width()) / cw
-	x := int(e.PropFloat64("offsetX") * scale)
-	y := int(e.PropFloat64("offsetY") * scale)
-	pfn, ok := view.PFNAt(c.layout, x, y)
+	l := c.layout()
+	scale := float64(l.Width()) / cw
+	pfn, ok := view.PFNAt(l, int(e.PropFloat64("offsetX")*scale), int(e.PropFloat64("offsetY")*scale))
 	if !ok {
 		c.leave()
 		return
 	}
 	c.hoverPFN, c.hovering = pfn, true
-	if r, ok := view.FrameAt(c.App.P.Snap.Frames, pfn); ok {
-		start, n := pfn, uint64(1)
-		if r.Order >= 0 {
-			start, n = r.PFN, 1<<uint(r.Order)
-		}
-		c.App.Focus = Focus{PFN: start, Pages: n, Label: fmt.Sprintf("pfn %s", view.Hex(pfn))}
+	start, n := pfn, uint64(1)
+	if _, _, head, order, ok := view.FrameSummary(fm, pfn); ok && order >= 0 {
+		start, n = head, 1<<uint(order)
 	}
+	c.App.Focus = Focus{PFN: start, Pages: n, Label: "pfn " + view.Hex(pfn)}
 }
 
 func (c *PhysicalView) leave() {
@@ -1555,78 +1555,33 @@ func (c *PhysicalView) leave() {
 
 func (c *PhysicalView) info() string {
 	if !c.hovering {
-		return "Hover over the frames for details; the outline marks what the last step changed."
+		return "Hover over the frames for details; the yellow marks what the last step changed."
 	}
-	return view.FrameInfo(c.App.P.Snap, c.hoverPFN)
+	return view.FrameInfo(c.App.P.SnapOf(engine.PartFrameMap|engine.PartProcess|engine.PartSlab|engine.PartVmalloc), c.hoverPFN)
 }
 
-// Rendered paints the canvas when the machine or the focus changed (not
-// on every render, and not on a zoom, which is CSS).
+// Rendered brings the picture up to date and sends the rows that changed
+// to the canvas: after a move, the frames that changed (marked); after a
+// theme change, everything; after a focus move, the rows of the old and
+// new focus.
 func (c *PhysicalView) Rendered(ctx vugu.RenderedCtx) {
-	if c.App.P.Snap == nil {
+	fm := c.frames()
+	if fm == nil {
 		return
 	}
-	c.ensureLayout()
+	snap := c.App.P.Snap
+	c.pc.Show(fm, c.layout(), c.App.Palette(), snap != c.shown)
+	c.shown = snap
 	f := c.App.Focus
-	w, h := c.layout.Width(), c.layout.Height()
-	baseKey := fmt.Sprintf("%d/%d/%d", c.App.P.Rev, w, h)
-	if baseKey != c.baseKey || ctx.First() || len(c.buf) != len(c.base) {
-		// The machine moved: paint every frame and what the step changed
-		// into the base picture, then the focus on a copy of it.
-		c.baseKey = baseKey
-		c.base = view.Paint(c.App.P.Snap.Frames, c.layout, c.base)
-		for _, r := range c.App.Changes().Frames {
-			view.HighlightFrames(c.base, c.layout, r.PFN, r.Count, highlightColor)
-		}
-		c.buf = append(c.buf[:0], c.base...)
-		if f.Pages > 0 {
-			view.HighlightFrames(c.buf, c.layout, f.PFN, f.Pages, focusColor)
-		}
-		c.focus = f
-		c.App.H.Paint("phys-canvas", c.buf, w, h, 0, h)
-		return
+	c.pc.SetFocus(view.PFNRange{PFN: f.PFN, Count: f.Pages})
+	bands := c.pc.TakeBands()
+	if ctx.First() {
+		bands = [][2]int{{0, c.pc.L.Height()}}	// a new canvas element
 	}
-	if f == c.focus {
-		return
+	if len(bands) > 0 {
+		c.App.H.Paint("phys-canvas", c.pc.Pix, c.pc.L.Width(), c.pc.L.Height(), bands)
 	}
-	// Only the focus moved: restore the old focus's rows from the base,
-	// outline the new one, and send those rows alone.
-	y0, y1 := h, 0
-	for _, g := range []Focus{c.focus, f} {
-		if g.Pages == 0 {
-			continue
-		}
-		a, b := c.rows(g)
-		y0, y1 = min(y0, a), max(y1, b)
-	}
-	c.focus = f
-	if y0 >= y1 {
-		return
-	}
-	copy(c.buf[y0*w*4:y1*w*4], c.base[y0*w*4:y1*w*4])
-	if f.Pages > 0 {
-		view.HighlightFrames(c.buf, c.layout, f.PFN, f.Pages, focusColor)
-	}
-	c.App.H.Paint("phys-canvas", c.buf, w, h, y0, y1)
 }
-
-// rows is the pixel rows [y0, y1) a focus's frames occupy.
-func (c *PhysicalView) rows(f Focus) (int, int) {
-	l := c.layout
-	if l.Cols == 0 || f.PFN >= l.Frames {
-		return 0, 0
-	}
-	last := min(f.PFN+f.Pages, l.Frames) - 1
-	y0 := int(f.PFN/uint64(l.Cols)) * l.Cell
-	y1 := (int(last/uint64(l.Cols)) + 1) * l.Cell
-	return max(y0-l.Cell, 0), min(y1+l.Cell, l.Height())	// outlines may spill a cell
-}
-
-var (
-	highlightColor	= [3]byte{0xff, 0xc8, 0x00}
-	focusColor	= [3]byte{0xe0, 0x31, 0x31}
-)
-
 func (c *PhysicalView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 
 	vgout = &vugu.BuildOut{}
@@ -1641,7 +1596,7 @@ func (c *PhysicalView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		_ = vgparent
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n  "}
 		vgparent.AppendChild(vgn)
-		if c.App.P.Snap == nil {
+		if c.frames() == nil {
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "view-empty"}}}
 			vgparent.AppendChild(vgn)
 			{
@@ -1653,7 +1608,7 @@ func (c *PhysicalView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		}
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n  "}
 		vgparent.AppendChild(vgn)
-		if c.App.P.Snap != nil {
+		if c.frames() != nil {
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute(nil)}
 			vgparent.AppendChild(vgn)
 			{
@@ -1805,7 +1760,7 @@ type ProcView struct {
 	App	*App
 	File	string
 
-	rev	uint64
+	snap	*engine.Snapshot	// the machine's step body was read at
 	key	string
 	body	string
 }
@@ -1832,10 +1787,10 @@ func (c *ProcView) fileClass(f string) string {
 // text is cached per step: reading a file builds it from the machine.
 func (c *ProcView) text() string {
 	f := c.current()
-	if c.rev == c.App.P.Rev && c.key == f && c.body != "" {
+	if c.snap == c.App.P.Snap && c.key == f && c.body != "" {
 		return c.body
 	}
-	c.rev, c.key = c.App.P.Rev, f
+	c.snap, c.key = c.App.P.Snap, f
 	s, err := c.App.P.ProcFile(f)
 	if err != nil {
 		s = err.Error()
@@ -1920,11 +1875,6 @@ type Root struct {
 
 func (c *Root) Init(ctx vugu.InitCtx) {
 	c.App.Env = ctx.EventEnv()
-}
-
-// BeforeBuild keeps the URL fragment in step with the state.
-func (c *Root) BeforeBuild() {
-	c.App.syncFragment()
 }
 
 // ariaBool is "true" or "false": ARIA states are strings.
@@ -2629,21 +2579,28 @@ type SlabView struct {
 	Filter	string
 	All	bool
 
-	key	string
+	key	slabKey
 	rows	[]view.SlabCacheRow
 	lg	[]view.LargeRow
 }
 
+// slabKey is what the rows depend on: the snapshot and the filters.
+type slabKey struct {
+	snap	*engine.Snapshot
+	filter	string
+	all	bool
+}
+
 func (c *SlabView) caches() []view.SlabCacheRow {
-	p := c.App.P
-	if p.Snap == nil {
+	snap := c.App.P.SnapOf(engine.PartSlab)
+	if snap == nil {
 		return nil
 	}
-	key := fmt.Sprintf("%d/%s/%v", p.Rev, c.Filter, c.All)
+	key := slabKey{snap, c.Filter, c.All}
 	if key != c.key {
 		c.key = key
-		c.rows = view.SlabCaches(p.Snap.Slab, c.Filter, !c.All)
-		c.lg = view.LargeKmallocs(p.Snap.Slab)
+		c.rows = view.SlabCaches(snap.Slab, c.Filter, !c.All)
+		c.lg = view.LargeKmallocs(snap.Slab)
 	}
 	return c.rows
 }
@@ -2948,16 +2905,18 @@ type TimelineView struct {
 	App		*App
 	ShowBoot	bool
 
-	rev	uint64
+	snap	*engine.Snapshot	// the snapshot (so the step) tl shows
+	n	int			// and the events it had
 	built	bool
 	tl	view.TimelineView
 }
 
-// model is rebuilt only when the machine moved (keyed on Rev).
+// model is rebuilt only when the machine moved.
 func (c *TimelineView) model() *view.TimelineView {
-	if !c.built || c.rev != c.App.P.Rev {
-		c.rev, c.built = c.App.P.Rev, true
-		c.tl = view.Timeline(c.App.P.Events, 0)
+	ev := c.App.P.Events()
+	if snap := c.App.P.Snap; !c.built || snap != c.snap || len(ev) != c.n {
+		c.snap, c.n, c.built = snap, len(ev), true
+		c.tl = view.Timeline(ev, 0)
 	}
 	return &c.tl
 }
@@ -3138,8 +3097,7 @@ var _ log.Logger
 type VirtualView struct {
 	App	*App
 
-	rev	uint64
-	built	bool
+	snap	*engine.Snapshot	// the snapshot the rows show
 	urows	[]view.Region
 	krows	[]view.Region
 	info	string
@@ -3147,13 +3105,14 @@ type VirtualView struct {
 
 func (c *VirtualView) build() {
 	p := c.App.P
-	if p.Snap == nil {
+	snap := p.SnapOf(engine.PartProcess | engine.PartVmalloc | engine.PartFrameMap)
+	if snap == nil {
 		return
 	}
-	if !c.built || c.rev != p.Rev {
-		c.rev, c.built = p.Rev, true
-		c.urows = view.UserRegions(p.Snap.Process)
-		c.krows = view.KernelRegions(p.Snap, p.Events)
+	if snap != c.snap {
+		c.snap = snap
+		c.urows = view.UserRegions(snap.Process)
+		c.krows = view.KernelRegions(snap, p.Events())
 	}
 }
 

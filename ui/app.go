@@ -3,6 +3,7 @@ package ui
 import (
 	"github.com/vugu/vugu"
 
+	"mmplay/engine"
 	"mmplay/ui/view"
 )
 
@@ -33,7 +34,15 @@ type App struct {
 
 	lastFragKey string
 	changes     *view.Changes
-	changesRev  uint64
+	changesKey  changesKey
+}
+
+// changesKey is what Changes depends on: the two snapshots and the parts
+// built in each (a view that builds a part after Changes ran gets it
+// compared on its next call).
+type changesKey struct {
+	prev, cur           *engine.Snapshot
+	prevBuilt, curBuilt engine.Part
 }
 
 // Focus is a hovered object: a range of frames and/or of addresses.
@@ -78,6 +87,21 @@ func validView(id string) bool {
 	return false
 }
 
+// Dark reports whether the page is dark: the user's theme, or the
+// system's when they chose none.
+func (a *App) Dark() bool {
+	switch a.Theme {
+	case "dark":
+		return true
+	case "light":
+		return false
+	}
+	return a.H != nil && a.H.PrefersDark()
+}
+
+// Palette is the Physical view's palette for the page's theme.
+func (a *App) Palette() *view.Palette { return view.PaletteFor(a.Dark()) }
+
 // ShareState is the state a link carries.
 func (a *App) ShareState() view.State {
 	return view.State{Code: a.P.Code, Config: a.P.Config, Step: a.P.Steps(), Views: []string{a.View}}
@@ -92,17 +116,18 @@ func (h lockedHost) Yield() {
 	h.a.H.Yield()
 	h.a.Env.Lock()
 }
-func (h lockedHost) InsertText(s string)                  { h.a.H.InsertText(s) }
-func (h lockedHost) Copy(s string) bool                   { return h.a.H.Copy(s) }
-func (h lockedHost) Fragment() string                     { return h.a.H.Fragment() }
-func (h lockedHost) SetFragment(s string)                 { h.a.H.SetFragment(s) }
-func (h lockedHost) Pref(k string) string                 { return h.a.H.Pref(k) }
-func (h lockedHost) SetPref(k, v string)                  { h.a.H.SetPref(k, v) }
-func (h lockedHost) Paint(id string, b []byte, w, x, y0, y1 int) {
-	h.a.H.Paint(id, b, w, x, y0, y1)
+func (h lockedHost) InsertText(s string)  { h.a.H.InsertText(s) }
+func (h lockedHost) Copy(s string) bool   { return h.a.H.Copy(s) }
+func (h lockedHost) Fragment() string     { return h.a.H.Fragment() }
+func (h lockedHost) SetFragment(s string) { h.a.H.SetFragment(s) }
+func (h lockedHost) Pref(k string) string { return h.a.H.Pref(k) }
+func (h lockedHost) SetPref(k, v string)  { h.a.H.SetPref(k, v) }
+func (h lockedHost) Paint(id string, b []byte, w, x int, bands [][2]int) {
+	h.a.H.Paint(id, b, w, x, bands)
 }
-func (h lockedHost) Location() string                     { return h.a.H.Location() }
-func (h lockedHost) ShortLink(c, k string) (string, bool) { return h.a.H.ShortLink(c, k) }
+func (h lockedHost) PrefersDark() bool                     { return h.a.H.PrefersDark() }
+func (h lockedHost) Location() string                      { return h.a.H.Location() }
+func (h lockedHost) ShortLink(c, k string) (string, bool)  { return h.a.H.ShortLink(c, k) }
 func (h lockedHost) SetHTML(id string, v uint64, s string) { h.a.H.SetHTML(id, v, s) }
 
 // Run runs the snippet. In the browser it runs on its own goroutine,
@@ -140,11 +165,18 @@ func (a *App) LoadExample(id string) {
 }
 
 // Changes is what the last action changed (for the views' highlight),
-// computed once per revision.
+// computed again only when the snapshots or their parts changed.
 func (a *App) Changes() *view.Changes {
-	if a.changesRev != a.P.Rev || a.changes == nil {
+	k := changesKey{prev: a.P.Prev, cur: a.P.Snap}
+	if k.prev != nil {
+		k.prevBuilt = k.prev.Built
+	}
+	if k.cur != nil {
+		k.curBuilt = k.cur.Built
+	}
+	if a.changes == nil || k != a.changesKey {
 		ch := view.Diff(a.P.Prev, a.P.Snap)
-		a.changes, a.changesRev = &ch, a.P.Rev
+		a.changes, a.changesKey = &ch, k
 	}
 	return a.changes
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"mmplay/engine"
 	"mmplay/ui/view"
 )
 
@@ -168,8 +169,8 @@ func (a *App) HandleMessage(m Message) Reply {
 func (a *App) State() Reply {
 	r := Reply{Type: "mmplay:state", Code: a.P.Code, Config: a.P.Config, Step: a.P.Steps(), Line: a.P.Line(),
 		Done: a.P.Done(), Status: a.P.Status()}
-	if a.P.Snap != nil {
-		r.Stdout = a.P.Snap.Stdout
+	if s := a.P.SnapOf(engine.PartOutput); s != nil {
+		r.Stdout = s.Stdout
 	}
 	if a.P.Result != nil {
 		st := a.P.Result.ExitStatus

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"mmplay/engine"
 	"mmplay/engine/arch"
@@ -28,10 +29,9 @@ type Playground struct {
 	// Result is how the run ended (nil while it can still go on).
 	Result *engine.Result
 	// Snap is the machine now; Prev the one before the last action, for
-	// the highlight of what changed.
+	// the highlight of what changed. Both are built part by part as the
+	// views ask (SnapOf): Prev holds the parts the views on screen used.
 	Snap, Prev *engine.Snapshot
-	// Events is the trace so far.
-	Events []engine.Event
 	// Running is set while Run advances in chunks; Paused after Stop.
 	Running bool
 	Paused  bool
@@ -40,12 +40,20 @@ type Playground struct {
 	Internal string
 	// Rev counts changes; components key their rebuilds on it.
 	Rev uint64
+	// Took is the time the engine took for the last action (moving the
+	// session and building the snapshot's parts the views asked for), for
+	// the benchmarks' breakdown.
+	Took time.Duration
 
 	prog     *engine.Program
 	progCode string
 	progCfg  string
 	sess     *engine.Session
 	stopReq  bool
+	// stepping is set by the moves of a reader stepping through the
+	// snippet (Step, Step back, a step of the Timeline or a link, Run to
+	// cursor), after which Idle prepares the next step back.
+	stepping bool
 }
 
 // runChunk is how many statements Run executes between two yields to the
@@ -78,9 +86,13 @@ type Host interface {
 	Pref(key string) string
 	SetPref(key, value string)
 	// Paint draws an RGBA image (w×h pixels) on the canvas element with
-	// the given data-testid; only rows [y0, y1) changed since the last
-	// paint of the same size (0, h: all of it).
-	Paint(testid string, rgba []byte, w, h, y0, y1 int)
+	// the given data-testid; only the pixel rows in bands ([y0, y1) each)
+	// changed since the last paint of the same size (the whole image is
+	// sent when the canvas's size changes).
+	Paint(testid string, rgba []byte, w, h int, bands [][2]int)
+	// PrefersDark reports whether the system asks for a dark theme (the
+	// theme "follows the system" when the user chose none).
+	PrefersDark() bool
 	// Location is the page's URL without the fragment (for share links).
 	Location() string
 	// ShortLink asks the edge worker, if the site has one, to store the
@@ -122,7 +134,7 @@ func (p *Playground) compile() bool {
 	}
 	p.closeSession()
 	p.prog, p.Diags, p.Result, p.Internal = nil, nil, nil, ""
-	p.Snap, p.Prev, p.Events = nil, nil, nil
+	p.Snap, p.Prev = nil, nil
 	p.progCode, p.progCfg = p.Code, p.Config
 	cfg, err := p.EffectiveConfig()
 	if err != nil {
@@ -161,9 +173,44 @@ func (p *Playground) closeSession() {
 // compiled program is kept while the code and config are unchanged).
 func (p *Playground) Reset() {
 	p.closeSession()
-	p.Result, p.Snap, p.Prev, p.Events, p.Internal = nil, nil, nil, nil, ""
-	p.Running, p.Paused, p.stopReq = false, false, false
+	p.Result, p.Snap, p.Prev, p.Internal = nil, nil, nil, ""
+	p.Running, p.Paused, p.stopReq, p.stepping = false, false, false, false
 	p.Rev++
+}
+
+// SnapOf returns the snapshot of the machine now (nil before anything
+// ran) with at least the given parts built, when the session has not
+// moved since it was taken (during a Run it moves between snapshots: the
+// parts the views had stay, others stay empty until the run pauses).
+func (p *Playground) SnapOf(parts engine.Part) *engine.Snapshot {
+	if p.Snap != nil && p.sess != nil && p.Snap.Built&parts != parts {
+		t0 := time.Now()
+		p.sess.Fill(p.Snap, parts)
+		p.Took += time.Since(t0) // the engine's part of the action
+	}
+	return p.Snap
+}
+
+// Events is the trace so far (the session's; not to be modified).
+func (p *Playground) Events() []engine.Event {
+	if p.sess == nil {
+		return nil
+	}
+	return p.sess.Events()
+}
+
+// Idle does the work that makes the next action fast, when the page has
+// nothing else to do; it reports whether it did any (the page then asks
+// again). After a step it prepares the next step back (the engine's
+// machine behind, see engine.Session.PrepareBack). It never changes what
+// the views show.
+func (p *Playground) Idle() bool {
+	if !p.stepping || p.Running || p.sess == nil || p.Internal != "" {
+		return false
+	}
+	did := false
+	p.guard(func() { did = p.sess.PrepareBack() })
+	return did
 }
 
 // Steps is the number of statements executed so far.
@@ -197,11 +244,18 @@ func (p *Playground) guard(f func()) {
 	f()
 }
 
-// afterMove refreshes the snapshot and events after the session moved.
+// move runs a move of the session under guard, timing it (Took).
+func (p *Playground) move(f func()) {
+	t0 := time.Now()
+	p.guard(f)
+	p.Took = time.Since(t0)
+}
+
+// afterMove takes the new snapshot (its parts are built as the views ask)
+// after the session moved.
 func (p *Playground) afterMove() {
 	p.Prev = p.Snap
-	p.Snap = p.sess.Snapshot()
-	p.Events = p.sess.Events()
+	p.Snap = p.sess.SnapshotOf(0)
 	if p.sess.Done() {
 		p.Result = p.sess.Result()
 		p.Running, p.Paused = false, false
@@ -221,6 +275,7 @@ func (p *Playground) Run(h Yielder) {
 	if p.Running {
 		return
 	}
+	t0 := time.Now()
 	if !p.compile() {
 		p.Rev++
 		return
@@ -230,15 +285,18 @@ func (p *Playground) Run(h Yielder) {
 		p.sess = engine.NewSession(p.prog)
 		p.Result = nil
 	}
-	p.Running, p.Paused, p.stopReq = true, false, false
+	p.Running, p.Paused, p.stopReq, p.stepping = true, false, false, false
+	p.Took = time.Since(t0) // the compile; the chunks add theirs
 	for p.Running {
-		// Between chunks only the status moves; the snapshot (which
-		// walks every frame) is taken once the run ends or pauses.
+		// Between chunks only the status moves; the snapshot's parts are
+		// built once the run ends or pauses.
+		t1 := time.Now()
 		p.guard(func() {
 			if p.sess.StepTo(p.sess.Steps() + runChunk) {
 				p.afterMove()
 			}
 		})
+		p.Took += time.Since(t1)
 		if !p.Running || p.Internal != "" {
 			break
 		}
@@ -274,7 +332,8 @@ func (p *Playground) Step() {
 		p.sess = engine.NewSession(p.prog)
 		p.Result = nil
 	}
-	p.guard(func() {
+	p.stepping = true
+	p.move(func() {
 		p.sess.StepTo(p.sess.Steps() + 1)
 		p.afterMove()
 	})
@@ -299,7 +358,8 @@ func (p *Playground) StepTo(n uint64) {
 		p.Rev++
 		return
 	}
-	p.guard(func() {
+	p.stepping = true
+	p.move(func() {
 		p.sess.StepTo(n)
 		p.afterMove()
 	})
@@ -316,7 +376,8 @@ func (p *Playground) RunToLine(line int) {
 		p.sess = engine.NewSession(p.prog)
 		p.Result = nil
 	}
-	p.guard(func() {
+	p.stepping = true
+	p.move(func() {
 		p.sess.RunToLine(line)
 		p.afterMove()
 	})

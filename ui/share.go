@@ -50,9 +50,19 @@ func (a *App) Restore(st view.State) {
 	}
 }
 
+// Idle does the page's deferred work when the browser is idle: it keeps
+// the URL fragment equal to the state, then lets the playground prepare
+// the next step back. It reports whether there is more to do.
+func (a *App) Idle() bool {
+	a.syncFragment()
+	return a.P.Idle()
+}
+
 // syncFragment keeps the URL fragment equal to the state (no history
 // entry per change). It re-encodes only when something a link carries
-// changed.
+// changed. It runs when the page is idle (Idle), not on each render: a
+// best-compression DEFLATE of the snippet costs milliseconds a step
+// should not pay.
 func (a *App) syncFragment() {
 	if a.H == nil || a.P.Running {
 		return

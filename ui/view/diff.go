@@ -51,29 +51,43 @@ func (c *Changes) FrameChanged(pfn uint64) bool {
 	return i < len(c.Frames) && c.Frames[i].PFN <= pfn
 }
 
-// Diff compares two snapshots. A nil prev or cur gives no changes (the
-// first picture has nothing to flash).
+// Diff compares two snapshots, in the parts both hold (engine.Snapshot.Has:
+// a playground builds only the parts its views ask for). A nil prev or
+// cur gives no changes (the first picture has nothing to flash).
 func Diff(prev, cur *engine.Snapshot) Changes {
 	var c Changes
 	if prev == nil || cur == nil {
 		return c
 	}
-	c.Frames = diffFrames(prev.Frames, cur.Frames)
-	diffVMAs(&c, prev, cur)
-	diffHeap(&c, prev.Heap, cur.Heap)
-	diffSlab(&c, prev, cur)
-	pa := map[uint64]vmallocKey{}
-	for _, a := range prev.Vmalloc {
-		pa[a.Addr] = vmallocKey{a.Size, a.Kind, len(a.Pages)}
+	both := func(p engine.Part) bool { return prev.Has(p) && cur.Has(p) }
+	if both(engine.PartFrames) {
+		c.Frames = diffFrames(prev.Frames, cur.Frames)
 	}
-	for _, a := range cur.Vmalloc {
-		if k, ok := pa[a.Addr]; !ok || k != (vmallocKey{a.Size, a.Kind, len(a.Pages)}) {
-			c.Areas = set(c.Areas, a.Addr)
+	if both(engine.PartProcess) {
+		diffVMAs(&c, prev, cur)
+	}
+	if both(engine.PartHeap) {
+		diffHeap(&c, prev.Heap, cur.Heap)
+	}
+	if both(engine.PartSlab) {
+		diffSlab(&c, prev, cur)
+	}
+	if both(engine.PartVmalloc) {
+		pa := map[uint64]vmallocKey{}
+		for _, a := range prev.Vmalloc {
+			pa[a.Addr] = vmallocKey{a.Size, a.Kind, len(a.Pages)}
+		}
+		for _, a := range cur.Vmalloc {
+			if k, ok := pa[a.Addr]; !ok || k != (vmallocKey{a.Size, a.Kind, len(a.Pages)}) {
+				c.Areas = set(c.Areas, a.Addr)
+			}
 		}
 	}
-	c.NewLogLines = max(len(cur.KernelLog)-len(prev.KernelLog), 0)
-	c.NewStdout = max(len(cur.Stdout)-len(prev.Stdout), 0)
-	c.NewStderr = max(len(cur.Stderr)-len(prev.Stderr), 0)
+	if both(engine.PartOutput) {
+		c.NewLogLines = max(len(cur.KernelLog)-len(prev.KernelLog), 0)
+		c.NewStdout = max(len(cur.Stdout)-len(prev.Stdout), 0)
+		c.NewStderr = max(len(cur.Stderr)-len(prev.Stderr), 0)
+	}
 	return c
 }
 

@@ -16,8 +16,13 @@ func drawAll(snap *engine.Snapshot, events []engine.Event) {
 		s = *snap
 	}
 	l := Layout(FramesOf(s.Frames), 1024, 1)
-	buf := Paint(s.Frames, l, nil)
-	HighlightFrames(buf, l, 0, 10, [3]byte{255, 0, 0})
+	if s.FrameMap != nil {
+		l = Layout(s.FrameMap.Len(), 1024, 1)
+	}
+	var pc PhysCanvas
+	pc.Show(s.FrameMap, l, &LightPalette, true)
+	pc.SetFocus(PFNRange{PFN: 0, Count: 10})
+	pc.Show(s.FrameMap, l, &DarkPalette, false)
 	for pfn := uint64(0); pfn < l.Frames; pfn += 97 {
 		FrameInfo(snap, pfn)
 	}

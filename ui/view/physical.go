@@ -4,40 +4,17 @@ package view
 // a canvas, coloured by owner (and, for free frames, by zone), with the
 // first frame of every buddy block marked when the cells are big enough.
 //
-// The canvas is drawn by the browser glue from the RGBA buffer Paint
-// fills; this file decides the geometry (Layout), the colours (OwnerColor,
-// Legend), the hover text (FrameInfo) and the mapping between pixels and
-// pfns (PFNAt, FrameXY).
-//
-// Paint is the hot path of the view (SPEC §11: a 1 M-frame redraw in
-// ≤ 16 ms in the browser). It never works per pixel: it paints the first
-// pixel row of each row of cells run by run, filling spans by doubling
-// copies of a 4-byte pattern, and then copies that row down the other
-// Cell-1 pixel rows. Its cost is therefore the number of runs, not of
-// pixels. Measured (best of 4, on a shared 2-core machine; wasm under
-// Node):
-//
-//	                                      native    wasm
-//	BenchmarkPaint4GiB (booted, ~400 runs) 0.13 ms   0.3 ms
-//	BenchmarkPaint1M   (16 k runs)         0.9 ms    3.3 ms
-//	BenchmarkPaint1MOrder0 (1 Mi runs)     4.9 ms   12.4 ms
-//	BenchmarkPaint1MWorstCase (1 Mi runs)  7.4 ms   22 ms
-//
-// The engine starts a run at every block head, so a machine whose memory
-// is mostly order-0 allocations has one 48-byte run per frame (Order0:
-// one owner; WorstCase: owners alternating frame by frame). There the
-// cost is reading the runs and finding each one's colour, which
-// colorCache keeps to a pointer comparison; the worst case misses the
-// browser budget, and only a more compact frame snapshot from the engine
-// would fix that. The component should paint once per snapshot, keep the
-// buffer, and draw hover and change highlights (HighlightFrames) on a
-// copy of it (a 4 MiB copy is ~0.2 ms).
+// The canvas holds one pixel per frame at zoom 1 (CSS scales it up);
+// PhysCanvas (physcanvas.go) keeps the picture between steps and repaints
+// the frames that changed, from the engine's FrameMap. This file decides
+// the geometry (Layout), the legend (Palette.Legend), the hover text
+// (FrameInfo), the change and focus marks (HighlightFrames) and the
+// mapping between pixels and pfns (PFNAt, FrameXY).
 
 import (
 	"encoding/binary"
 	"sort"
 	"strings"
-	"unsafe"
 
 	"mmplay/engine"
 	"mmplay/engine/arch"
@@ -123,52 +100,6 @@ func FramesOf(runs []phys.FrameRun) uint64 {
 	return r.PFN + r.Count
 }
 
-// The palette. Free frames are pale greys tinted per zone; holes and
-// reserved frames dark greys; every other owner a hue of its own, of
-// middle lightness so that it stands out on the pale free frames and on a
-// dark page alike (the colours are the Tableau 10 set, darkened a little
-// where they were too close to the free tints).
-var (
-	freeColors = [phys.NumZones][3]byte{
-		phys.ZoneDMA:     {0xdc, 0xe3, 0xee}, // blue-grey
-		phys.ZoneDMA32:   {0xe8, 0xe5, 0xdb}, // warm grey
-		phys.ZoneNormal:  {0xdd, 0xea, 0xdf}, // green-grey
-		phys.ZoneHighMem: {0xec, 0xdf, 0xea}, // pink-grey
-	}
-	ownerColors = [phys.NumOwners][3]byte{
-		phys.OwnerFree:        {0xe8, 0xe5, 0xdb}, // (zone tints above)
-		phys.OwnerReserved:    {0x5a, 0x5b, 0x61},
-		phys.OwnerHole:        {0x2f, 0x30, 0x34},
-		phys.OwnerKernelImage: {0x9c, 0x75, 0x5f}, // brown
-		phys.OwnerZeroPage:    {0xff, 0x5c, 0xb0}, // bright pink: one frame, easy to find
-		phys.OwnerMemblock:    {0xb0, 0x7a, 0xa1}, // purple
-		phys.OwnerPageTable:   {0xf2, 0x8e, 0x2b}, // orange
-		phys.OwnerUserAnon:    {0x59, 0xa1, 0x4f}, // green
-		phys.OwnerUserFile:    {0xd4, 0xb1, 0x2a}, // mustard
-		phys.OwnerSlab:        {0x2f, 0x9e, 0x96}, // teal
-		phys.OwnerVmalloc:     {0x4e, 0x79, 0xa7}, // blue
-		phys.OwnerPages:       {0xe1, 0x57, 0x59}, // red
-		phys.OwnerAllocated:   {0x8a, 0x8a, 0x8a}, // neutral grey
-	}
-	// unknownColor is for an owner or zone this package does not know
-	// (a newer engine): magenta, which no owner uses.
-	unknownColor = [3]byte{0xff, 0x00, 0xff}
-)
-
-// OwnerColor is the colour of a frame with that owner and zone (the names
-// phys.FrameRun carries: "free", "slab", …; "DMA", "DMA32", "Normal",
-// "HighMem"). The zone matters only for free frames.
-func OwnerColor(owner string, zone string) [3]byte {
-	o := ownerIndex(owner)
-	if o >= phys.NumOwners {
-		return unknownColor
-	}
-	if z := zoneIndex(zone); o == phys.OwnerFree && z < phys.NumZones {
-		return freeColors[z]
-	}
-	return ownerColors[o]
-}
-
 // CSS formats a colour as "#rrggbb".
 func CSS(c [3]byte) string {
 	const digits = "0123456789abcdef"
@@ -184,9 +115,9 @@ type LegendEntry struct {
 	Help  string // one sentence for the swatch's title
 }
 
-// Legend lists the swatches in reading order: free memory per zone, the
-// boot-time owners, the kernel's allocators, the user's pages.
-func Legend() []LegendEntry {
+// Legend lists the palette's swatches in reading order: free memory per
+// zone, the boot-time owners, the kernel's allocators, the user's pages.
+func (p *Palette) Legend() []LegendEntry {
 	type e struct {
 		o          phys.Owner
 		z          phys.ZoneID
@@ -211,176 +142,16 @@ func Legend() []LegendEntry {
 	}
 	out := make([]LegendEntry, len(list))
 	for i, x := range list {
-		c := ownerColors[x.o]
+		c := p.Owner[x.o]
 		le := LegendEntry{Owner: x.o.String(), Label: x.label, Help: x.hlp}
 		if x.o == phys.OwnerFree {
-			c = freeColors[x.z]
+			c = p.Free[x.z]
 			le.Zone = x.z.String()
 		}
 		le.Color = CSS(c)
 		out[i] = le
 	}
 	return out
-}
-
-// darker is the colour of a block's first column: 62% of the brightness.
-func darker(c [3]byte) [4]byte {
-	return [4]byte{byte(uint(c[0]) * 5 / 8), byte(uint(c[1]) * 5 / 8), byte(uint(c[2]) * 5 / 8), 0xff}
-}
-
-// Paint fills an RGBA buffer (Width×Height pixels, 4 bytes each, rows top
-// to bottom) with the frames of runs laid out by l, and returns it. It
-// reuses buf when its capacity suffices. Runs must be sorted by PFN and
-// disjoint, as phys.Mem.Snapshot makes them; frames no run covers, and the
-// cells after the last frame, are transparent. When Cell ≥ 4 the first
-// column of the first frame of every buddy block (a run with Order ≥ 0) is
-// drawn darker, so blocks show their boundaries.
-func Paint(runs []phys.FrameRun, l PhysLayout, buf []byte) []byte {
-	w, h := l.Width(), l.Height()
-	n := w * h * 4
-	if cap(buf) < n {
-		buf = make([]byte, n)
-	}
-	buf = buf[:n]
-	if n == 0 {
-		return buf
-	}
-	p := painter{buf: buf, cols: uint64(l.Cols), cell: l.Cell, stride: w * 4}
-	total := uint64(l.Rows) * uint64(l.Cols)
-	frames := min(l.Frames, total)
-	var (
-		colors colorCache
-		col    [4]byte
-		// The last run's names by address (see colorCache): most runs
-		// have their predecessor's owner and zone.
-		lastOwner, lastZone *byte
-		lastOLen, lastZLen  = -1, -1
-	)
-	for i := range runs {
-		r := &runs[i]
-		if r.PFN >= frames {
-			break
-		}
-		end := min(r.PFN+r.Count, frames)
-		if end <= p.pfn {
-			continue // out of order or overlapping: the first run wins
-		}
-		if r.PFN > p.pfn {
-			p.span(r.PFN-p.pfn, [4]byte{})
-		}
-		if op, zp := unsafe.StringData(r.Owner), unsafe.StringData(r.Zone); op != lastOwner || zp != lastZone ||
-			len(r.Owner) != lastOLen || len(r.Zone) != lastZLen {
-			col = colors.get(r.Owner, r.Zone)
-			lastOwner, lastZone, lastOLen, lastZLen = op, zp, len(r.Owner), len(r.Zone)
-		}
-		if end-p.pfn == 1 && l.Cell == 1 && p.col+1 < p.cols {
-			// The hot case of a busy machine: a one-frame run (every
-			// order-0 allocation heads a run of its own) in 1-px cells.
-			binary.LittleEndian.PutUint32(buf[p.off:], binary.LittleEndian.Uint32(col[:]))
-			p.off, p.col, p.pfn = p.off+4, p.col+1, p.pfn+1
-			continue
-		}
-		if l.Cell >= 4 && r.Order >= 0 && p.pfn == r.PFN {
-			off := p.off
-			p.span(end-p.pfn, col)
-			d := darker([3]byte{col[0], col[1], col[2]})
-			copy(buf[off:off+4], d[:])
-		} else {
-			p.span(end-p.pfn, col)
-		}
-	}
-	if p.pfn < total {
-		p.span(total-p.pfn, [4]byte{})
-	}
-	// Copy the first pixel row of each row of cells down the cell.
-	if l.Cell > 1 {
-		for row := 0; row < l.Rows; row++ {
-			y0 := row * l.Cell * p.stride
-			src := buf[y0 : y0+p.stride]
-			for k := 1; k < l.Cell; k++ {
-				copy(buf[y0+k*p.stride:], src)
-			}
-		}
-	}
-	return buf
-}
-
-// painter fills spans of frames in the first pixel row of their cell
-// rows. Its cursor (pfn, col, off) moves forward only, so that a span costs
-// no division: one fillRGBA per row of cells it touches.
-type painter struct {
-	buf    []byte
-	cols   uint64
-	cell   int
-	stride int    // bytes per pixel row
-	pfn    uint64 // the cursor: the next frame to paint,
-	col    uint64 // its column,
-	off    int    // and the byte offset of its top-left pixel
-}
-
-// offset is the byte offset of frame pfn's top-left pixel.
-func (p *painter) offset(pfn uint64) int {
-	row, c := pfn/p.cols, pfn%p.cols
-	return int(row)*p.cell*p.stride + int(c)*p.cell*4
-}
-
-// span paints the next n frames with colour c, row by row.
-func (p *painter) span(n uint64, c [4]byte) {
-	for n > 0 {
-		k := min(n, p.cols-p.col)
-		b := int(k) * p.cell * 4
-		fillRGBA(p.buf[p.off:p.off+b], c)
-		p.off += b
-		p.col += k
-		p.pfn += k
-		n -= k
-		if p.col == p.cols {
-			p.col = 0
-			p.off += (p.cell - 1) * p.stride
-		}
-	}
-}
-
-// colorCache holds the colours of the (owner, zone) pairs. Its front is
-// the last few pairs seen, keyed by the address and length of the names:
-// an engine snapshot's runs share the bytes of each name, so a pointer
-// comparison finds them (a string == would call memequal, which costs as
-// much as the rest of Paint's loop; this halves the one-run-per-frame
-// case in wasm). Names met for the first time, or decoded from JSON into
-// bytes of their own, go through ownerIndex and zoneIndex: string
-// switches that compile to a few comparisons with constants.
-type colorCache struct {
-	recent [4]struct {
-		owner, zone *byte
-		ol, zl      int
-		rgba        [4]byte
-	}
-	nrecent, next int
-	rgba          [phys.NumOwners + 1][phys.NumZones + 1][4]byte
-	have          [phys.NumOwners + 1][phys.NumZones + 1]bool
-}
-
-func (cc *colorCache) get(owner, zone string) [4]byte {
-	op, zp := unsafe.StringData(owner), unsafe.StringData(zone)
-	for i := 0; i < cc.nrecent; i++ {
-		e := &cc.recent[i]
-		if e.owner == op && e.zone == zp && e.ol == len(owner) && e.zl == len(zone) {
-			return e.rgba
-		}
-	}
-	o, z := ownerIndex(owner), zoneIndex(zone)
-	if !cc.have[o][z] {
-		c := OwnerColor(owner, zone)
-		cc.rgba[o][z], cc.have[o][z] = [4]byte{c[0], c[1], c[2], 0xff}, true
-	}
-	e := &cc.recent[cc.next]
-	e.owner, e.zone, e.ol, e.zl, e.rgba = op, zp, len(owner), len(zone), cc.rgba[o][z]
-	cc.next = (cc.next + 1) % len(cc.recent)
-	cc.nrecent = max(cc.nrecent, cc.next)
-	if cc.next == 0 {
-		cc.nrecent = len(cc.recent)
-	}
-	return e.rgba
 }
 
 // ownerIndex is the phys.Owner named s, or NumOwners for an unknown name
@@ -463,11 +234,14 @@ func HighlightFrames(buf []byte, l PhysLayout, pfn, count uint64, c [3]byte) {
 	}
 	cols := uint64(l.Cols)
 	stride := l.Width() * 4
-	p := painter{buf: buf, cols: cols, cell: l.Cell, stride: stride}
+	offset := func(pfn uint64) int {
+		x, y, _ := FrameXY(l, pfn)
+		return y*stride + x*4
+	}
 	if l.Cell < 4 {
 		for a := pfn; a < end; {
 			n := min(end-a, cols-a%cols)
-			off := p.offset(a)
+			off := offset(a)
 			for y := 0; y < l.Cell; y++ {
 				row := buf[off+y*stride : off+y*stride+int(n)*l.Cell*4]
 				for i := 0; i+3 < len(row); i += 4 {
@@ -492,7 +266,7 @@ func HighlightFrames(buf []byte, l PhysLayout, pfn, count uint64, c [3]byte) {
 		}
 	}
 	for q := pfn; q < end; q++ {
-		off := p.offset(q)
+		off := offset(q)
 		x := q % cols
 		if q < pfn+cols { // nothing of the range above
 			rect(off, l.Cell, t)
@@ -544,7 +318,8 @@ func FrameXY(l PhysLayout, pfn uint64) (x, y int, ok bool) {
 	return int(pfn%uint64(l.Cols)) * l.Cell, int(pfn/uint64(l.Cols)) * l.Cell, true
 }
 
-// FrameInfo is the hover text of frame pfn, e.g.
+// FrameInfo is the hover text of frame pfn (from the snapshot's FrameMap
+// when it has one, else its Frames runs), e.g.
 // "pfn 0x7e3d · phys 0x7e3d000 · zone DMA32 · slab (kmalloc-8) · cpu slab at 0xffff888007e3d000 · 512 of 512 objects in use".
 // It scans the snapshot (the slabs, the VMAs' page runs, the vmalloc
 // areas): microseconds for a gallery example, fine for mouse moves.
@@ -553,12 +328,22 @@ func FrameInfo(snap *engine.Snapshot, pfn uint64) string {
 	if snap == nil {
 		return ""
 	}
-	r, ok := FrameAt(snap.Frames, pfn)
-	if !ok {
-		return ""
+	var r phys.FrameRun // the frame's owner and zone; its block's pfn and order
+	if snap.FrameMap != nil {
+		owner, zone, head, order, ok := FrameSummary(snap.FrameMap, pfn)
+		if !ok {
+			return ""
+		}
+		r = phys.FrameRun{PFN: head, Count: 1, Owner: owner, Zone: zone, Order: order}
+	} else {
+		run, ok := FrameAt(snap.Frames, pfn)
+		if !ok {
+			return ""
+		}
+		r = run
 	}
 	parts := []string{"pfn " + Hex(pfn), "phys " + Hex(pfn<<arch.PageShift), "zone " + r.Zone}
-	inBlock := r.Order >= 0 && pfn-r.PFN < 1<<uint(r.Order)
+	inBlock := r.Order >= 0 && pfn >= r.PFN && pfn-r.PFN < 1<<uint(r.Order)
 	block := func() string {
 		return "order-" + fmtInt(r.Order) + " block at pfn " + Hex(r.PFN) + " (" + Pages(1<<uint(r.Order)) + ")"
 	}

@@ -2,8 +2,6 @@ package view
 
 import (
 	"bytes"
-	"encoding/json"
-	"math/rand"
 	"strings"
 	"testing"
 
@@ -49,43 +47,6 @@ func TestLayout(t *testing.T) {
 	}
 }
 
-func TestOwnerColorsAreDistinct(t *testing.T) {
-	seen := map[[3]byte]string{}
-	for o := phys.Owner(0); o < phys.NumOwners; o++ {
-		if o == phys.OwnerFree {
-			continue
-		}
-		c := OwnerColor(o.String(), "DMA32")
-		if c == ([3]byte{}) || c == unknownColor {
-			t.Errorf("owner %s has no colour of its own: %v", o, c)
-		}
-		if other, dup := seen[c]; dup {
-			t.Errorf("owners %s and %s share colour %s", o, other, CSS(c))
-		}
-		seen[c] = o.String()
-	}
-	for z := phys.ZoneID(0); z < phys.NumZones; z++ {
-		c := OwnerColor("free", z.String())
-		if other, dup := seen[c]; dup {
-			t.Errorf("free %s shares colour %s with %s", z, CSS(c), other)
-		}
-		seen[c] = "free " + z.String()
-		// Free frames are pale: every channel above 0xd0.
-		if c[0] < 0xd0 || c[1] < 0xd0 || c[2] < 0xd0 {
-			t.Errorf("free %s colour %s is not pale", z, CSS(c))
-		}
-	}
-	if got := OwnerColor("no such owner", "DMA"); got != unknownColor {
-		t.Errorf("unknown owner colour %v, want magenta", got)
-	}
-	if got, want := OwnerColor("free", "no such zone"), ownerColors[phys.OwnerFree]; got != want {
-		t.Errorf("free frame of an unknown zone: %v, want %v", got, want)
-	}
-	if got, want := OwnerColor("slab", "DMA"), OwnerColor("slab", "Normal"); got != want {
-		t.Errorf("the zone changes a slab frame's colour: %v vs %v", got, want)
-	}
-}
-
 func TestOwnerIndexKnowsEveryPhysName(t *testing.T) {
 	for o := phys.Owner(0); o < phys.NumOwners; o++ {
 		if got := ownerIndex(o.String()); got != o {
@@ -102,152 +63,30 @@ func TestOwnerIndexKnowsEveryPhysName(t *testing.T) {
 	}
 }
 
-func TestLegendMatchesOwnerColor(t *testing.T) {
-	owners := map[string]bool{}
-	for _, e := range Legend() {
-		owners[e.Owner] = true
-		if want := CSS(OwnerColor(e.Owner, e.Zone)); e.Color != want {
-			t.Errorf("legend %q: colour %s, OwnerColor says %s", e.Label, e.Color, want)
-		}
-		if e.Label == "" || e.Help == "" {
-			t.Errorf("legend entry %+v lacks a label or help", e)
-		}
-	}
-	for o := phys.Owner(0); o < phys.NumOwners; o++ {
-		if !owners[o.String()] {
-			t.Errorf("owner %s is missing from the legend", o)
-		}
-	}
-	if got := CSS([3]byte{0x0a, 0xbc, 0xff}); got != "#0abcff" {
-		t.Errorf("CSS = %q", got)
-	}
-}
-
-// paintReference is Paint written the slow, obvious way: every pixel
-// asks FrameAt for its frame.
-func paintReference(runs []phys.FrameRun, l PhysLayout) []byte {
-	w := l.Width()
-	buf := make([]byte, w*l.Height()*4)
-	for y := 0; y < l.Height(); y++ {
-		for x := 0; x < w; x++ {
-			pfn, ok := PFNAt(l, x, y)
-			if !ok {
-				continue
-			}
-			r, ok := FrameAt(runs, pfn)
-			if !ok {
-				continue
-			}
-			c := OwnerColor(r.Owner, r.Zone)
-			px := [4]byte{c[0], c[1], c[2], 0xff}
-			if l.Cell >= 4 && r.Order >= 0 && pfn == r.PFN && x%l.Cell == 0 {
-				px = darker(c)
-			}
-			copy(buf[(y*w+x)*4:], px[:])
-		}
-	}
-	return buf
-}
-
-// randomRuns cuts frames [0, n) into runs of random owners, zones and
-// orders, with gaps when gaps is set.
-func randomRuns(rng *rand.Rand, n uint64, meanLen int, gaps bool) []phys.FrameRun {
-	owners := []string{"free", "slab", "user anon", "pages", "reserved", "vmalloc"}
-	zones := []string{"DMA", "DMA32", "Normal"}
-	var runs []phys.FrameRun
-	for pfn := uint64(0); pfn < n; {
-		k := uint64(1 + rng.Intn(2*meanLen))
-		k = min(k, n-pfn)
-		if !gaps || rng.Intn(5) != 0 {
-			runs = append(runs, phys.FrameRun{PFN: pfn, Count: k, Owner: owners[rng.Intn(len(owners))],
-				Zone: zones[rng.Intn(len(zones))], Order: rng.Intn(4) - 1})
-		}
-		pfn += k
-	}
-	return runs
-}
-
-func TestPaintMatchesReference(t *testing.T) {
-	rng := rand.New(rand.NewSource(1))
-	for _, c := range []struct {
-		name   string
-		frames uint64
-		width  int
-		zoom   int
-		gaps   bool
-	}{
-		{"1-px cells, runs wrapping rows", 5000, 100, 1, false},
-		{"2-px cells: rows copied down", 3000, 128, 1, false},
-		{"8-px cells draw block boundaries", 300, 200, 1, false},
-		{"gaps between runs are transparent", 2000, 64, 1, true},
-		{"zoomed 3× with gaps", 700, 100, 3, true},
-		{"a last row only partly filled", 130, 64, 1, false},
-	} {
-		runs := randomRuns(rng, c.frames, 7, c.gaps)
-		l := Layout(c.frames, c.width, c.zoom)
-		want := paintReference(runs, l)
-		if got := Paint(runs, l, nil); !bytes.Equal(got, want) {
-			t.Errorf("%s: Paint differs from the reference (layout %+v)", c.name, l)
-		}
-		// A dirty buffer that is big enough is reused and fully redrawn.
-		dirty := bytes.Repeat([]byte{0x77}, len(want)+100)
-		got := Paint(runs, l, dirty)
-		if &got[0] != &dirty[0] {
-			t.Errorf("%s: Paint did not reuse a buffer big enough", c.name)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s: Paint over a dirty buffer differs from the reference", c.name)
-		}
-	}
-	// Names with bytes of their own (a snapshot decoded from JSON) and a
-	// name sharing its bytes with a longer one paint the same colours.
-	runs := randomRuns(rng, 3000, 3, false)
-	l := Layout(3000, 100, 1)
-	want := paintReference(runs, l)
-	js, err := json.Marshal(runs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var decoded []phys.FrameRun
-	if err := json.Unmarshal(js, &decoded); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(Paint(decoded, l, nil), want) {
-		t.Error("runs decoded from JSON paint differently")
-	}
-	long := "slabs"
-	tricky := []phys.FrameRun{{PFN: 0, Count: 2, Owner: long, Zone: "DMA", Order: -1}, {PFN: 2, Count: 2, Owner: long[:4], Zone: "DMA", Order: -1}}
-	l = PhysLayout{Frames: 4, Cols: 4, Rows: 1, Cell: 1}
-	if got := Paint(tricky, l, nil); !bytes.Equal(got, paintReference(tricky, l)) || pixel(got, l, 2, 0) != [4]byte{0x2f, 0x9e, 0x96, 0xff} {
-		t.Errorf("a name that is a prefix of the previous run's name: %v", got)
-	}
-
-	if got := Paint(nil, Layout(0, 100, 1), nil); len(got) != 0 {
-		t.Errorf("empty layout: %d bytes", len(got))
-	}
-	// Runs beyond the layout are ignored; a layout beyond the runs is transparent.
-	runs = []phys.FrameRun{{PFN: 0, Count: 100, Owner: "slab", Zone: "DMA", Order: -1}}
-	l = Layout(10, 10, 1)
-	if got := Paint(runs, l, nil); !bytes.Equal(got, paintReference(runs, l)) {
-		t.Error("runs longer than the layout")
-	}
-}
-
 func pixel(buf []byte, l PhysLayout, x, y int) [4]byte {
 	o := (y*l.Width() + x) * 4
 	return [4]byte{buf[o], buf[o+1], buf[o+2], buf[o+3]}
 }
 
 func TestHighlightFrames(t *testing.T) {
-	runs := []phys.FrameRun{{PFN: 0, Count: 64, Owner: "free", Zone: "DMA", Order: -1}}
 	red := [3]byte{0xff, 0, 0}
 	redPx := [4]byte{0xff, 0, 0, 0xff}
-	free := OwnerColor("free", "DMA")
+	free := LightPalette.Free[phys.ZoneDMA]
 	freePx := [4]byte{free[0], free[1], free[2], 0xff}
+	// 64 free frames of zone DMA, no block heads.
+	fm := &engine.FrameMap{State: make([]engine.FrameState, 64), Order: make([]uint8, 64)}
+	for i := range fm.State {
+		fm.State[i] = engine.MakeFrameState(phys.OwnerFree, phys.ZoneDMA, false)
+	}
+	paint := func(l PhysLayout) []byte {
+		var c PhysCanvas
+		c.Show(fm, l, &LightPalette, false)
+		return c.Pix
+	}
 
 	// 4-px cells, 8 columns: frames 6..17 span three rows.
 	l := PhysLayout{Frames: 64, Cols: 8, Rows: 8, Cell: 4}
-	buf := Paint(runs, l, nil)
+	buf := paint(l)
 	HighlightFrames(buf, l, 6, 12, red)
 	for _, c := range []struct {
 		name string
@@ -274,7 +113,7 @@ func TestHighlightFrames(t *testing.T) {
 
 	// 1-px cells blend half-way.
 	l = PhysLayout{Frames: 64, Cols: 8, Rows: 8, Cell: 1}
-	buf = Paint(runs, l, nil)
+	buf = paint(l)
 	HighlightFrames(buf, l, 60, 100, red) // clipped at the end
 	want := [4]byte{byte((uint(free[0]) + 0xff) / 2), byte(uint(free[1]) / 2), byte(uint(free[2]) / 2), 0xff}
 	if got := pixel(buf, l, 4, 7); got != want {
@@ -452,83 +291,5 @@ func TestFrameInfoOnARealMachine(t *testing.T) {
 				t.Errorf("vmalloc page %#x of %#x: %q", p, a.Addr, got)
 			}
 		}
-	}
-}
-
-// syntheticRuns1M is a busy 1 Mi-frame machine: runs of 1 to 127 frames
-// (64 on average, about 16000 runs), owners and zones varied.
-func syntheticRuns1M() []phys.FrameRun {
-	return randomRuns(rand.New(rand.NewSource(7)), 1<<20, 64, false)
-}
-
-func BenchmarkPaint1M(b *testing.B) {
-	runs := syntheticRuns1M()
-	l := Layout(1<<20, 1024, 1)
-	buf := Paint(runs, l, nil)
-	b.SetBytes(int64(len(buf)))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		buf = Paint(runs, l, buf)
-	}
-}
-
-// BenchmarkPaint1MWorstCase: every frame is its own run (a machine whose
-// frames alternate owners page by page).
-func BenchmarkPaint1MWorstCase(b *testing.B) {
-	owners := []string{"slab", "user anon"}
-	runs := make([]phys.FrameRun, 1<<20)
-	for i := range runs {
-		runs[i] = phys.FrameRun{PFN: uint64(i), Count: 1, Owner: owners[i%2], Zone: "DMA32", Order: 0}
-	}
-	l := Layout(1<<20, 1024, 1)
-	buf := Paint(runs, l, nil)
-	b.SetBytes(int64(len(buf)))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		buf = Paint(runs, l, buf)
-	}
-}
-
-// BenchmarkPaint1MOrder0: every frame is its own run of one owner (a
-// program that touched all of memory page by page: each order-0
-// allocation heads a run).
-func BenchmarkPaint1MOrder0(b *testing.B) {
-	runs := make([]phys.FrameRun, 1<<20)
-	for i := range runs {
-		runs[i] = phys.FrameRun{PFN: uint64(i), Count: 1, Owner: "user anon", Zone: "DMA32", Order: 0}
-	}
-	l := Layout(1<<20, 1024, 1)
-	buf := Paint(runs, l, nil)
-	b.SetBytes(int64(len(buf)))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		buf = Paint(runs, l, buf)
-	}
-}
-
-// BenchmarkPaint1MZoom4: the same machine zoomed to 4-px cells (16 Mi
-// pixels, block boundaries drawn).
-func BenchmarkPaint1MZoom4(b *testing.B) {
-	runs := syntheticRuns1M()
-	l := Layout(1<<20, 1024, 4)
-	buf := Paint(runs, l, nil)
-	b.SetBytes(int64(len(buf)))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		buf = Paint(runs, l, buf)
-	}
-}
-
-// BenchmarkPaint4GiB paints the real snapshot of a 4 GiB machine (1.25 Mi
-// frames with the PCI hole) after the demand-paging example.
-func BenchmarkPaint4GiB(b *testing.B) {
-	_, snap := runSnippet(b, "02.c", galleryExample(b, "02-demand-paging.c"), "ram=4G")
-	l := Layout(FramesOf(snap.Frames), 1024, 1)
-	buf := Paint(snap.Frames, l, nil)
-	b.ReportMetric(float64(len(snap.Frames)), "runs")
-	b.SetBytes(int64(len(buf)))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		buf = Paint(snap.Frames, l, buf)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 )
 
 // The share link (SPEC §7 "share") carries the playground's state in the URL
@@ -73,6 +74,10 @@ type wireState struct {
 	W []string `json:"w"`
 }
 
+// flateWriters keeps DEFLATE writers between encodings: a new one at
+// BestCompression allocates about 1 MB of tables.
+var flateWriters sync.Pool
+
 // EncodeFragment returns the fragment for s, without the leading '#'. It
 // encodes whatever it is given; a state that fails Validate, or whose
 // fragment is longer than MaxFragmentLen, gives a link DecodeFragment
@@ -92,12 +97,18 @@ func EncodeFragment(s State) string {
 	raw := bytes.TrimSuffix(js.Bytes(), []byte("\n"))
 
 	var z bytes.Buffer
-	fw, err := flate.NewWriter(&z, flate.BestCompression)
-	if err != nil {
-		panic("view: flate level rejected: " + err.Error()) // a constant, valid level
+	fw, _ := flateWriters.Get().(*flate.Writer)
+	if fw == nil {
+		var err error
+		if fw, err = flate.NewWriter(&z, flate.BestCompression); err != nil {
+			panic("view: flate level rejected: " + err.Error()) // a constant, valid level
+		}
+	} else {
+		fw.Reset(&z)
 	}
 	fw.Write(raw) // writes to a bytes.Buffer cannot fail
 	fw.Close()
+	flateWriters.Put(fw)
 	return fragmentPrefix + base64.RawURLEncoding.EncodeToString(z.Bytes())
 }
 

@@ -19,6 +19,7 @@ import (
 	"mmplay/engine/arch"
 	"mmplay/engine/kernel"
 	"mmplay/engine/mm"
+	"mmplay/engine/phys"
 )
 
 // Region is one row of the Virtual view: a user VMA or a kernel region.
@@ -354,6 +355,47 @@ func ZeroPagePFN(snap *engine.Snapshot) (uint64, bool) {
 	return 0, false
 }
 
+// directMap is the direct map's pages: the frames, the hole's, the
+// kernel image's (with the zero page in its bss), and runs of present
+// (RAM) and not present (hole) pages, from the snapshot's frame runs or,
+// lacking them, its frame map.
+func directMap(snap *engine.Snapshot) (frames, hole, kernelImage uint64, segs []mm.PageRun) {
+	add := func(pfn, count uint64, isHole bool) {
+		st := "present"
+		if isHole {
+			hole += count
+			st = "none"
+		}
+		if k := len(segs) - 1; k >= 0 && segs[k].State == st {
+			segs[k].Count += count
+			return
+		}
+		segs = append(segs, mm.PageRun{Start: kernel.PageOffset + pfn<<arch.PageShift, Count: count, State: st, PFN: pfn})
+	}
+	if fm := snap.FrameMap; fm != nil && (!snap.Has(engine.PartFrames) || len(snap.Frames) == 0) {
+		st := fm.State
+		for pfn := 0; pfn < len(st); {
+			isHole := st[pfn].Owner() == phys.OwnerHole
+			end := pfn
+			for ; end < len(st) && (st[end].Owner() == phys.OwnerHole) == isHole; end++ {
+				if o := st[end].Owner(); o == phys.OwnerKernelImage || o == phys.OwnerZeroPage {
+					kernelImage++
+				}
+			}
+			add(uint64(pfn), uint64(end-pfn), isHole)
+			pfn = end
+		}
+		return fm.Len(), hole, kernelImage, segs
+	}
+	for _, r := range snap.Frames {
+		add(r.PFN, r.Count, r.Owner == "hole")
+		if r.Owner == "kernel" || r.Owner == "zero page" {
+			kernelImage += r.Count
+		}
+	}
+	return FramesOf(snap.Frames), hole, kernelImage, segs
+}
+
 // KernelRegions lists the kernel's part of the address space (x86-64 with
 // 4-level paging, Documentation/x86/x86_64/mm.rst): the direct map of all
 // RAM at PAGE_OFFSET, the vmalloc range with every area, the kernel image
@@ -367,24 +409,8 @@ func KernelRegions(snap *engine.Snapshot, events []engine.Event) []Region {
 	}
 	var out []Region
 	// 1. The direct map: every frame, RAM or hole, at PAGE_OFFSET + phys.
-	frames := FramesOf(snap.Frames)
-	var ram, hole, kernelImage uint64
-	var segs []mm.PageRun
-	for _, r := range snap.Frames {
-		st := "present"
-		switch r.Owner {
-		case "hole":
-			hole += r.Count
-			st = "none"
-		case "kernel", "zero page":
-			kernelImage += r.Count
-		}
-		if k := len(segs) - 1; k >= 0 && segs[k].State == st {
-			segs[k].Count += r.Count
-			continue
-		}
-		segs = append(segs, mm.PageRun{Start: kernel.PageOffset + r.PFN<<arch.PageShift, Count: r.Count, State: st, PFN: r.PFN})
-	}
+	frames, hole, kernelImage, segs := directMap(snap)
+	var ram uint64
 	ram = frames - hole
 	dm := kernelRegion("direct map", "direct map", kernel.PageOffset, kernel.PageOffset+frames<<arch.PageShift)
 	dm.Size = Bytes(ram << arch.PageShift)

@@ -2,6 +2,7 @@ package view
 
 import (
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -258,5 +259,20 @@ func TestVirtualOnARealMachine(t *testing.T) {
 	rs := KernelRegions(snap, s.Events())
 	if len(rs) < 3 || len(rs[1].Areas) == 0 {
 		t.Errorf("kernel regions %+v", rs)
+	}
+}
+
+// TestKernelRegionsFromFrameMap: the direct map drawn from the frame map
+// (what the playground builds) is the one drawn from the frame runs (the
+// JSON snapshot), on a 4 GiB machine with its PCI hole.
+func TestKernelRegionsFromFrameMap(t *testing.T) {
+	s, full := runSnippet(t, "02.c", galleryExample(t, "02-demand-paging.c"), "ram=4G")
+	lazy := s.SnapshotOf(engine.PartFrameMap | engine.PartVmalloc | engine.PartProcess)
+	a, b := KernelRegions(full, s.Events()), KernelRegions(lazy, s.Events())
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("from the runs:\n%+v\nfrom the frame map:\n%+v", a[0], b[0])
+	}
+	if !strings.Contains(b[0].Summary, "hole") {
+		t.Errorf("the 4 GiB direct map shows no hole: %q", b[0].Summary)
 	}
 }

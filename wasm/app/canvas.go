@@ -14,9 +14,9 @@ var canvasBuf js.Value
 var canvasImg js.Value
 
 // Paint copies an RGBA image to the canvas with the given data-testid:
-// the changed rows [y0, y1) with one CopyBytesToJS and one putImageData
+// for each band of changed rows, one CopyBytesToJS and one putImageData
 // with that dirty rectangle (all rows when the size changed).
-func (h *host) Paint(testid string, rgba []byte, w, hgt, y0, y1 int) {
+func (h *host) Paint(testid string, rgba []byte, w, hgt int, bands [][2]int) {
 	if w <= 0 || hgt <= 0 || len(rgba) < w*hgt*4 {
 		return
 	}
@@ -36,10 +36,17 @@ func (h *host) Paint(testid string, rgba []byte, w, hgt, y0, y1 int) {
 		canvasImg = js.Global().Get("ImageData").New(canvasBuf, w, hgt)
 		full = true
 	}
-	if full || y0 < 0 || y1 > hgt || y0 >= y1 {
-		y0, y1 = 0, hgt
+	if full {
+		bands = [][2]int{{0, hgt}}
 	}
-	a, b := y0*w*4, y1*w*4
-	js.CopyBytesToJS(canvasBuf.Call("subarray", a, b), rgba[a:b])
-	cv.Call("getContext", "2d").Call("putImageData", canvasImg, 0, 0, 0, y0, w, y1-y0)
+	ctx := cv.Call("getContext", "2d")
+	for _, b := range bands {
+		y0, y1 := max(b[0], 0), min(b[1], hgt)
+		if y0 >= y1 {
+			continue
+		}
+		a, e := y0*w*4, y1*w*4
+		js.CopyBytesToJS(canvasBuf.Call("subarray", a, e), rgba[a:e])
+		ctx.Call("putImageData", canvasImg, 0, 0, 0, y0, w, y1-y0)
+	}
 }

@@ -136,6 +136,78 @@ func (h *host) ShortLink(code, config string) (string, bool) {
 	return r.link, r.ok
 }
 
+// PrefersDark asks the system's colour scheme.
+func (h *host) PrefersDark() bool {
+	if mm := h.win.Get("matchMedia"); mm.Type() == js.TypeFunction {
+		return h.win.Call("matchMedia", darkQuery).Get("matches").Bool()
+	}
+	return false
+}
+
+const darkQuery = "(prefers-color-scheme: dark)"
+
+// watchTheme renders again when the system's colour scheme changes (the
+// Physical view's palette follows it when the user chose no theme).
+func (h *host) watchTheme(env interface {
+	Lock()
+	UnlockRender()
+}) {
+	if mm := h.win.Get("matchMedia"); mm.Type() != js.TypeFunction {
+		return
+	}
+	mql := h.win.Call("matchMedia", darkQuery)
+	if mql.Get("addEventListener").Type() != js.TypeFunction {
+		return
+	}
+	mql.Call("addEventListener", "change", js.FuncOf(func(js.Value, []js.Value) any {
+		go func() { // never block the browser's event loop on the lock
+			env.Lock()
+			env.UnlockRender()
+		}()
+		return nil
+	}))
+}
+
+// idleScheduled is set while an idle callback is pending.
+var idleScheduled bool
+
+// scheduleIdle runs work when the browser is idle (requestIdleCallback,
+// else a timer), under the event lock, without a render; while work
+// reports more to do it is scheduled again. Only one is pending at a time.
+// window.mmplayIdle is true when none is (the benchmarks wait for it to
+// click at a reader's pace).
+func (h *host) scheduleIdle(env interface {
+	Lock()
+	UnlockOnly()
+}, work func() bool) {
+	if idleScheduled {
+		return
+	}
+	idleScheduled = true
+	h.win.Set("mmplayIdle", false)
+	var f js.Func
+	f = js.FuncOf(func(js.Value, []js.Value) any {
+		f.Release()
+		go func() {
+			env.Lock()
+			idleScheduled = false
+			more := work()
+			env.UnlockOnly()
+			if more {
+				h.scheduleIdle(env, work)
+			} else {
+				h.win.Set("mmplayIdle", true)
+			}
+		}()
+		return nil
+	})
+	if ric := h.win.Get("requestIdleCallback"); ric.Type() == js.TypeFunction {
+		h.win.Call("requestIdleCallback", f, map[string]any{"timeout": 500})
+	} else {
+		h.win.Call("setTimeout", f, 50)
+	}
+}
+
 // SetHTML sets an element's inner HTML unless it holds that version
 // already (an expando property remembers it; a new element has none).
 func (h *host) SetHTML(testid string, version uint64, html string) {

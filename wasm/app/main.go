@@ -1,45 +1,60 @@
 //go:build js && wasm
 
-// Command app is the browser playground: it mounts the ui components with
-// vugu's DOM renderer and runs the render loop. It is the only place (with
-// the canvas drawing in this package) that touches syscall/js (STYLE.md
-// habit 9).
+// Command app is the browser playground: it builds the ui components with
+// vugu's BuildEnv and draws them with vdom (a renderer by difference, see
+// vdom's package comment for why not vugu's own), and runs the render
+// loop. It is the only place (with the canvas drawing in this package)
+// that touches syscall/js (STYLE.md habit 9).
 package main
 
 import (
 	"fmt"
 	"runtime/debug"
+	"sync"
 	"syscall/js"
+	"time"
 
 	"github.com/vugu/vugu"
-	"github.com/vugu/vugu/domrender"
 
 	"mmplay/ui"
+	"mmplay/wasm/app/vdom"
 )
 
 func main() {
-	renderer, err := domrender.New("#vugu_mount_point")
+	mount := js.Global().Get("document").Call("querySelector", "#vugu_mount_point")
+	if !mount.Truthy() {
+		fatal("mmplay could not start: the page has no #vugu_mount_point")
+		return
+	}
+	// The event lock: handlers (and a running snippet between its chunks)
+	// hold it to change the state; a build and render hold it to read.
+	var mu sync.RWMutex
+	wake := make(chan bool, 64)
+	env := vugu.NewEventEnvImpl(&mu, wake)
+	buildEnv, err := vugu.NewBuildEnv(env)
 	if err != nil {
 		fatal(fmt.Sprintf("mmplay could not start: %v", err))
 		return
 	}
-	defer renderer.Release()
-	buildEnv, err := vugu.NewBuildEnv(renderer.EventEnv())
-	if err != nil {
-		fatal(fmt.Sprintf("mmplay could not start: %v", err))
-		return
-	}
+	dom := newJSDOM(env)
+	r := vdom.New(dom, dom.handle(mount), env)
+	dom.r = r
 	h := newHost()
-	app := &ui.App{P: &ui.Playground{}, H: h, Env: renderer.EventEnv()}
+	app := &ui.App{P: &ui.Playground{}, H: h, Env: env}
+	dom.onPanic = func(v any) { internalError(app, "while handling an event", v) }
 	app.Embed = ui.ParseEmbed(js.Global().Get("location").Get("search").String())
+	h.watchTheme(env)
 	app.Start()
 	root := &ui.Root{App: app}
 	if app.Embed.On {
 		listenEmbed(app)
 	}
 	ready := false
-	for ok := true; ok; ok = renderer.EventWait() {
-		renderOnce(renderer, buildEnv, root, app)
+	for {
+		mu.RLock()
+		build, render := renderOnce(r, buildEnv, root, app)
+		publishTimings(app, build, render)
+		mu.RUnlock()
 		if !ready {
 			// The test contract: the first render is on the page.
 			js.Global().Get("document").Get("documentElement").Call("setAttribute", "data-mmplay-ready", "true")
@@ -48,26 +63,40 @@ func main() {
 		if app.Embed.On {
 			announce(app)
 		}
+		h.scheduleIdle(env, app.Idle)
+		if !<-wake {
+			return
+		}
 	}
 }
 
 // renderOnce builds and renders, turning a panic in a component (there
 // should be none) into the internal-error report on the page instead of a
 // dead page; the next render then shows it.
-func renderOnce(r *domrender.JSRenderer, env *vugu.BuildEnv, root *ui.Root, app *ui.App) {
+func renderOnce(r *vdom.Renderer, env *vugu.BuildEnv, root *ui.Root, app *ui.App) (build, render time.Duration) {
 	defer func() {
 		if v := recover(); v != nil {
-			app.P.Running = false
-			app.P.Internal = fmt.Sprintf("mmplay internal error while drawing the page: %v\n\nPlease report it with this snippet and config:\n%s\n---\n%s\n\n%s",
-				v, app.P.Config, app.P.Code, debug.Stack())
+			internalError(app, "while drawing the page", v)
 			app.View = "physical"
 			defer func() { recover() }()
 			r.Render(env.RunBuild(root))
 		}
 	}()
-	if err := r.Render(env.RunBuild(root)); err != nil {
+	t0 := time.Now()
+	br := env.RunBuild(root)
+	t1 := time.Now()
+	if err := r.Render(br); err != nil {
 		panic(err)
 	}
+	return t1.Sub(t0), time.Since(t1)
+}
+
+// internalError puts a Go panic on the page as mmplay's own failure, with
+// the text a user can paste into a report.
+func internalError(app *ui.App, where string, v any) {
+	app.P.Running = false
+	app.P.Internal = fmt.Sprintf("mmplay internal error %s: %v\n\nPlease report it with this snippet and config:\n%s\n---\n%s\n\n%s",
+		where, v, app.P.Config, app.P.Code, debug.Stack())
 }
 
 // fatal shows a message where the app would have been.
@@ -76,4 +105,24 @@ func fatal(msg string) {
 	if el.Truthy() {
 		el.Set("textContent", msg)
 	}
+}
+
+// eventStart is when the last DOM event reached Go.
+var eventStart time.Time
+
+// publishTimings puts the breakdown of the last render on the page as
+// window.mmplayTimings = {engine, build, render, go} in milliseconds: the
+// engine's part of the last action, vugu's build of the components (with
+// the view models), the DOM update with the canvas paint, and all the
+// Go side took from the event to the end of the render (the rest of it is
+// the handler's own work and the garbage collector). The benchmarks read
+// it.
+func publishTimings(app *ui.App, build, render time.Duration) {
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	total := time.Duration(0)
+	if !eventStart.IsZero() {
+		total = time.Since(eventStart)
+		eventStart = time.Time{}
+	}
+	js.Global().Set("mmplayTimings", map[string]any{"engine": ms(app.P.Took), "build": ms(build), "render": ms(render), "go": ms(total)})
 }
