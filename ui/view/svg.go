@@ -326,7 +326,7 @@ func (w *svgw) physical(snap *engine.Snapshot) string {
 	w.line(svgMargin, "m", fmtUint(frames)+" page frames of 4 KiB ("+Bytes(frames<<arch.PageShift)+"), "+scale+", "+fmtInt(l.Cols)+" squares per row, pfn 0 at the top left.")
 	var entries [][3]string
 	var parts []string
-	for _, le := range Legend() {
+	for _, le := range LightPalette.Legend() {
 		k := le.Owner
 		if le.Zone != "" {
 			k += "·" + le.Zone
@@ -388,7 +388,7 @@ func physSpans(runs []phys.FrameRun, group uint64) []physSpan {
 	var out []physSpan
 	if group == 1 {
 		for _, r := range runs {
-			c := OwnerColor(r.Owner, r.Zone)
+			c := LightPalette.OwnerColor(r.Owner, r.Zone)
 			if k := len(out) - 1; k >= 0 && out[k].color == c && out[k].start+out[k].n == r.PFN {
 				out[k].n += r.Count
 				out[k].frames += r.Count
@@ -441,7 +441,7 @@ func physSpans(runs []phys.FrameRun, group uint64) []physSpan {
 				best = x
 			}
 		}
-		c := OwnerColor(best.r.Owner, best.r.Zone)
+		c := LightPalette.OwnerColor(best.r.Owner, best.r.Zone)
 		if k := len(out) - 1; k >= 0 && out[k].color == c && out[k].start+out[k].n == sq {
 			out[k].n++
 			out[k].frames += hi - lo
