@@ -864,20 +864,8 @@ func (c *Editor) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "textarea", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-testid", Val: "editor-input"}, vugu.VGAttribute{Namespace: "", Key: "spellcheck", Val: "false"}, vugu.VGAttribute{Namespace: "", Key: "autocapitalize", Val: "off"}, vugu.VGAttribute{Namespace: "", Key: "autocomplete", Val: "off"}, vugu.VGAttribute{Namespace: "", Key: "wrap", Val: "off"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "C snippet (Ctrl+Enter runs, Tab indents, Escape then Tab leaves the editor)"}}}
 				vgparent.AppendChild(vgn)
-				{
-					b, err := vjson.Marshal(c.App.Embed.ReadOnly)
-					if err != nil {
-						panic(err)
-					}
-					vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "readOnly", JSONVal: vjson.RawMessage(b)})
-				}
-				{
-					b, err := vjson.Marshal(c.App.P.Code)
-					if err != nil {
-						panic(err)
-					}
-					vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "value", JSONVal: vjson.RawMessage(b)})
-				}
+				vgn.AddAttrInterface("data-prop-readonly", c.App.Embed.ReadOnly)
+				vgn.AddAttrInterface("data-prop-value", c.App.P.Code)
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 					EventType:	"input",
 					Func:		func(event vugu.DOMEvent) { c.onInput(event) },
@@ -2513,14 +2501,8 @@ func (c *Settings) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							_ = o
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "option", Attr: []vugu.VGAttribute(nil)}
 							vgparent.AppendChild(vgn)
+							vgn.AddAttrInterface("data-prop-selected", c.value(s) == o)
 							vgn.AddAttrInterface("value", o)
-							{
-								b, err := vjson.Marshal(c.value(s) == o)
-								if err != nil {
-									panic(err)
-								}
-								vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "selected", JSONVal: vjson.RawMessage(b)})
-							}
 							vgn.SetInnerHTML(c.optionLabel(s, o))
 						}
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
@@ -2679,13 +2661,7 @@ func (c *SlabView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgparent.AppendChild(vgn)
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "search"}, vugu.VGAttribute{Namespace: "", Key: "class", Val: "filter"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "slab-filter"}, vugu.VGAttribute{Namespace: "", Key: "placeholder", Val: "filter caches (kmalloc-64, …)"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Filter caches"}}}
 					vgparent.AppendChild(vgn)
-					{
-						b, err := vjson.Marshal(c.Filter)
-						if err != nil {
-							panic(err)
-						}
-						vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "value", JSONVal: vjson.RawMessage(b)})
-					}
+					vgn.AddAttrInterface("data-prop-value", c.Filter)
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 						EventType:	"input",
 						Func:		func(event vugu.DOMEvent) { c.Filter = event.PropString("target", "value") },
@@ -2700,13 +2676,7 @@ func (c *SlabView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						_ = vgparent
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "input", Attr: []vugu.VGAttribute{{Namespace: "", Key: "type", Val: "checkbox"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "slab-all"}}}
 						vgparent.AppendChild(vgn)
-						{
-							b, err := vjson.Marshal(c.All)
-							if err != nil {
-								panic(err)
-							}
-							vgn.Prop = append(vgn.Prop, vugu.VGProperty{Key: "checked", JSONVal: vjson.RawMessage(b)})
-						}
+						vgn.AddAttrInterface("data-prop-checked", c.All)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
 							EventType:	"change",
 							Func:		func(event vugu.DOMEvent) { c.All = event.PropBool("target", "checked") },

@@ -129,6 +129,23 @@ type Reply struct {
 	Exit    *int   `json:"exitStatus,omitempty"`
 }
 
+// Fields is the reply as the object posted to the embedding page: the
+// JSON tags' names, the omitempty fields left out when empty (what
+// json.Marshal made of it; TestReplyFields checks; the app builds the
+// object without encoding/json, which would cost its wasm 49 kB).
+func (r Reply) Fields() map[string]any {
+	m := map[string]any{"type": r.Type, "step": r.Step, "line": r.Line, "done": r.Done}
+	for k, v := range map[string]string{"message": r.Message, "code": r.Code, "config": r.Config, "status": r.Status, "stdout": r.Stdout} {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	if r.Exit != nil {
+		m["exitStatus"] = *r.Exit
+	}
+	return m
+}
+
 // HandleMessage applies one embed API call. Input is checked with the
 // share link's limits; a bad call gets an error reply and changes nothing.
 func (a *App) HandleMessage(m Message) Reply {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
@@ -51,5 +52,37 @@ func TestHandleMessage(t *testing.T) {
 	a.HandleMessage(Message{Type: "mmplay:step"})
 	if r = a.HandleMessage(Message{Type: "mmplay:get-state"}); r.Step != 1 || r.Done {
 		t.Errorf("after reset+step: %+v", r)
+	}
+}
+
+// TestReplyFields: the object posted is what json.Marshal makes of the
+// reply (the documented API).
+func TestReplyFields(t *testing.T) {
+	three := 3
+	for _, r := range []Reply{
+		{Type: "mmplay:state", Code: "int x;", Config: "kernel=2.0", Step: 7, Line: 3, Status: "at line 3", Stdout: "hi\n", Exit: &three, Done: true},
+		{Type: "mmplay:error", Message: "unknown message type \"x\""},
+		{},
+	} {
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want map[string]any
+		json.Unmarshal(b, &want)
+		got := map[string]any{}
+		for k, v := range r.Fields() {
+			// the types JSON gives numbers
+			switch x := v.(type) {
+			case int:
+				v = float64(x)
+			case uint64:
+				v = float64(x)
+			}
+			got[k] = v
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Fields() = %v, json.Marshal = %v", got, want)
+		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -64,14 +63,15 @@ type State struct {
 // one: the page then simply opens with its defaults.
 var ErrNoState = errors.New("this link holds no shared playground state")
 
-// wireState is State as JSON. Every field is always written, so the format
-// is the one documented above and no field is ambiguous when absent.
+// wireState is State as JSON (sharejson.go): {"v":…,"c":…,"k":…,"s":…,
+// "w":[…]}. Every field is always written, so the format is the one
+// documented above and no field is ambiguous when absent.
 type wireState struct {
-	V int      `json:"v"`
-	C string   `json:"c"`
-	K string   `json:"k"`
-	S uint64   `json:"s"`
-	W []string `json:"w"`
+	V int
+	C string
+	K string
+	S uint64
+	W []string
 }
 
 // flateWriters keeps DEFLATE writers between encodings: a new one at
@@ -87,14 +87,7 @@ func EncodeFragment(s State) string {
 	if w.W == nil {
 		w.W = []string{} // "w":[] rather than "w":null
 	}
-	var js bytes.Buffer
-	enc := json.NewEncoder(&js)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(w); err != nil {
-		// Strings, an int and a uint64 always marshal.
-		panic("view: share state does not marshal: " + err.Error())
-	}
-	raw := bytes.TrimSuffix(js.Bytes(), []byte("\n"))
+	raw := encodeWire(w)
 
 	var z bytes.Buffer
 	fw, _ := flateWriters.Get().(*flate.Writer)
@@ -146,26 +139,21 @@ func DecodeFragment(frag string) (State, error) {
 		return State{}, damaged(fmt.Sprintf("it expands to more than %d bytes", maxInflatedLen))
 	}
 
-	// The version is read on its own first, so a link from a later format
-	// gets a message about versions rather than about its fields.
-	var ver struct {
-		V *int `json:"v"`
-	}
-	if err := json.Unmarshal(raw, &ver); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field == "v" {
-			return State{}, damaged("its format version is not a number")
-		}
+	// The version is judged before the fields, so a link from a later
+	// format gets a message about versions rather than about its fields.
+	w, werr := decodeWire(raw)
+	switch werr {
+	case wireSyntax:
 		return State{}, damaged("its contents are not valid JSON")
-	}
-	if ver.V == nil {
+	case wireVersionNaN:
+		return State{}, damaged("its format version is not a number")
+	case wireNoVersion:
 		return State{}, damaged("it has no format version")
 	}
-	if *ver.V != shareVersion {
-		return State{}, damaged(fmt.Sprintf("it uses format version %d, and this playground reads version %d only", *ver.V, shareVersion))
+	if w.V != shareVersion {
+		return State{}, damaged(fmt.Sprintf("it uses format version %d, and this playground reads version %d only", w.V, shareVersion))
 	}
-	var w wireState
-	if err := json.Unmarshal(raw, &w); err != nil {
+	if werr == wireTypes {
 		return State{}, damaged("its fields have the wrong types")
 	}
 	s := State{Code: w.C, Config: w.K, Step: w.S, Views: w.W}

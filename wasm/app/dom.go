@@ -110,6 +110,8 @@ func (d *jsDOM) SetProp(h vdom.Handle, k string, j []byte) {
 	d.nodes[h].Set(k, v)
 }
 
+func (d *jsDOM) SetPropValue(h vdom.Handle, k string, v any) { d.nodes[h].Set(k, v) }
+
 func (d *jsDOM) SetInnerHTML(h vdom.Handle, s string) { d.nodes[h].Set("innerHTML", s) }
 
 func (d *jsDOM) SetTextContent(h vdom.Handle, s string) { d.nodes[h].Set("textContent", s) }

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"encoding/json"
 	"strings"
 	"syscall/js"
 
@@ -51,7 +50,7 @@ func listenEmbed(app *ui.App) {
 			app.Env.Lock()
 			reply := app.HandleMessage(m)
 			app.Env.UnlockRender()
-			post(source, reply, origin)
+			post(source, reply.Fields(), origin)
 		}()
 		return nil
 	}))
@@ -81,14 +80,9 @@ func str(v js.Value) string {
 	return ""
 }
 
-// post sends a reply as a plain object (structured clone of parsed JSON).
-func post(target js.Value, v any, origin string) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return
-	}
-	obj := js.Global().Get("JSON").Call("parse", string(b))
-	target.Call("postMessage", obj, origin)
+// post sends a message as a plain object.
+func post(target js.Value, fields map[string]any, origin string) {
+	target.Call("postMessage", js.ValueOf(fields), origin)
 }
 
 var lastHeight int
@@ -118,6 +112,6 @@ func announce(app *ui.App) {
 	}
 	if app.P.Rev != lastRev && parentOrigin != "" && !app.P.Running {
 		lastRev = app.P.Rev
-		post(parent, app.State(), parentOrigin)
+		post(parent, app.State().Fields(), parentOrigin)
 	}
 }

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"encoding/json"
 	"syscall/js"
 )
 
@@ -92,10 +91,7 @@ func (h *host) Location() string {
 // A plain static host answers 404 or 405 and the caller falls back to the
 // fragment link; so does any network failure.
 func (h *host) ShortLink(code, config string) (string, bool) {
-	body, err := json.Marshal(map[string]string{"code": code, "config": config})
-	if err != nil {
-		return "", false
-	}
+	body := js.Global().Get("JSON").Call("stringify", map[string]any{"code": code, "config": config}).String()
 	type result struct {
 		link string
 		ok   bool
@@ -128,7 +124,7 @@ func (h *host) ShortLink(code, config string) (string, bool) {
 	opts := map[string]any{
 		"method":  "POST",
 		"headers": map[string]any{"Content-Type": "application/json"},
-		"body":    string(body),
+		"body":    body,
 	}
 	h.win.Call("fetch", "/api/share", opts).Call("then", then).Call("catch", fail)
 	r := <-ch

@@ -25,9 +25,14 @@
 //  4. Listeners are added once per element and event; the handler a
 //     listener calls is looked up at dispatch time, so the new closures of
 //     every build need no DOM call.
-//  5. JS properties (.value, .checked, .selected) are set on every render,
-//     as domrender does, so an input the user changed but the state did
-//     not follow is put back.
+//  5. JS properties are set on every render, as domrender does, so an
+//     input the user changed but the state did not follow is put back.
+//     The templates give them as attributes named data-prop-NAME (value,
+//     checked, selected, readonly, disabled), which are set as the
+//     property and never as an attribute; a boolean one that is absent
+//     (vugu drops a false boolean attribute) is set false. (vugu's own
+//     .NAME binding marshals its value with encoding/json, which costs the
+//     app's wasm 49 kB of its brotli budget; it still works here.)
 //
 // The DOM is an interface so this package is plain Go and tested natively
 // (vdom_test.go); wasm/app implements it with syscall/js.
@@ -60,8 +65,10 @@ type DOM interface {
 	// RemoveOtherAttrs removes every attribute not in keep (the mount
 	// point's own attributes, the first time).
 	RemoveOtherAttrs(h Handle, keep []vugu.VGAttribute)
-	// SetProp sets a JS property from its JSON value.
+	// SetProp sets a JS property from its JSON value (vugu's .NAME
+	// bindings); SetPropValue from a string or a bool (data-prop-NAME).
 	SetProp(h Handle, key string, json []byte)
+	SetPropValue(h Handle, key string, value any)
 	// SetInnerHTML and SetTextContent replace an element's content.
 	SetInnerHTML(h Handle, html string)
 	SetTextContent(h Handle, text string)
@@ -93,6 +100,8 @@ type node struct {
 	hasContent bool
 	kids       []*node
 	ls         []*listener
+	// bools are the boolean data-prop- properties set true last time.
+	bools []string
 }
 
 type listener struct {
@@ -244,7 +253,8 @@ func (r *Renderer) patch(n *node, vg *vugu.VGNode, br *vugu.BuildResults) error 
 		}
 		return nil
 	}
-	r.patchAttrs(n, vg.Attr)
+	attrs, props := splitProps(vg.Attr)
+	r.patchAttrs(n, attrs)
 	if vg.InnerHTML != nil {
 		if err := r.setContent(n, *vg.InnerHTML); err != nil {
 			return err
@@ -262,8 +272,75 @@ func (r *Renderer) patch(n *node, vg *vugu.VGNode, br *vugu.BuildResults) error 
 		r.dom.SetProp(n.h, p.Key, p.JSONVal)
 		r.Stats.Props++
 	}
+	r.patchProps(n, props)
 	r.patchListeners(n, vg.DOMEventHandlerSpecList)
 	return nil
+}
+
+// propAttr is the prefix of attributes that are JS properties.
+const propAttr = "data-prop-"
+
+// props are the properties data-prop- attributes may name, by the
+// attribute's (lower case) spelling: the JS name and whether it is a
+// boolean.
+var props = map[string]struct {
+	name    string
+	boolean bool
+}{
+	"value":    {"value", false},
+	"checked":  {"checked", true},
+	"selected": {"selected", true},
+	"readonly": {"readOnly", true},
+	"disabled": {"disabled", true},
+}
+
+// splitProps separates the data-prop- attributes from the others (it
+// allocates only when there are some).
+func splitProps(all []vugu.VGAttribute) (attrs, propList []vugu.VGAttribute) {
+	for i, a := range all {
+		if strings.HasPrefix(a.Key, propAttr) {
+			attrs = append([]vugu.VGAttribute(nil), all[:i]...)
+			for _, b := range all[i:] {
+				if strings.HasPrefix(b.Key, propAttr) {
+					propList = append(propList, b)
+				} else {
+					attrs = append(attrs, b)
+				}
+			}
+			return attrs, propList
+		}
+	}
+	return all, nil
+}
+
+// patchProps sets the data-prop- properties; a boolean set true last time
+// and absent now is set false.
+func (r *Renderer) patchProps(n *node, list []vugu.VGAttribute) {
+	var now []string
+	for _, a := range list {
+		p, ok := props[strings.TrimPrefix(a.Key, propAttr)]
+		if !ok {
+			continue
+		}
+		if p.boolean {
+			r.dom.SetPropValue(n.h, p.name, true)
+			now = append(now, p.name)
+		} else {
+			r.dom.SetPropValue(n.h, p.name, a.Val)
+		}
+		r.Stats.Props++
+	}
+	for _, b := range n.bools {
+		found := false
+		for _, x := range now {
+			found = found || x == b
+		}
+		if !found {
+			r.dom.SetPropValue(n.h, b, false)
+			r.Stats.Props++
+		}
+	}
+	n.bools = now
 }
 
 // patchAttrs sets the attributes that changed and removes the ones gone.

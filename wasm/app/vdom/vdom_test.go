@@ -86,6 +86,10 @@ func (d *fakeDOM) SetProp(h Handle, k string, json []byte) {
 	d.log("prop %s=%s", k, json)
 	d.nodes[h].props[k] = string(json)
 }
+func (d *fakeDOM) SetPropValue(h Handle, k string, v any) {
+	d.log("prop %s=%v", k, v)
+	d.nodes[h].props[k] = fmt.Sprint(v)
+}
 func (d *fakeDOM) SetInnerHTML(h Handle, s string) {
 	d.log("html %q", s)
 	n := d.nodes[h]
@@ -430,5 +434,35 @@ func TestRenderProps(t *testing.T) {
 	// follow is reset), as vugu's renderer does.
 	if strings.Join(calls, ",") != `prop value="int x;"` {
 		t.Errorf("calls %v", calls)
+	}
+}
+
+func TestRenderPropAttributes(t *testing.T) {
+	h := newHarness(t)
+	input := func(value string, checked bool) *vugu.VGNode {
+		n := el("input", "type=checkbox", "data-prop-value="+value)
+		n.AddAttrInterface("data-prop-checked", checked)
+		n.AddAttrInterface("data-prop-readonly", true)
+		return el("div", n)
+	}
+	for _, c := range []struct {
+		name  string
+		out   *vugu.VGNode
+		html  string
+		calls string
+	}{
+		{"properties, not attributes", input("a", true), `<div><input type="checkbox"></input></div>`,
+			"create <input>,attr type=\"checkbox\",prop value=a,prop checked=true,prop readOnly=true,insert"},
+		{"set again on every render", input("a", true), "", "prop value=a,prop checked=true,prop readOnly=true"},
+		{"a boolean gone is set false", input("b", false), "", "prop value=b,prop readOnly=true,prop checked=false"},
+		{"and not again", input("b", false), "", "prop value=b,prop readOnly=true"},
+	} {
+		html, calls := h.render(c.out)
+		if c.html != "" && html != c.html {
+			t.Errorf("%s: %s", c.name, html)
+		}
+		if got := strings.Join(calls, ","); got != c.calls {
+			t.Errorf("%s: calls\n%s\nwant\n%s", c.name, got, c.calls)
+		}
 	}
 }
