@@ -240,6 +240,10 @@ func (s *Shadow) remove(start, end uint64) {
 	s.regions = append(s.regions[:i], rest...)
 }
 
+// Bounds returns [lo, hi): every tracked region lies inside it (lo == hi
+// when nothing is tracked). An access outside it is clean without a look.
+func (s *Shadow) Bounds() (lo, hi uint64) { return s.lo, s.hi }
+
 func (s *Shadow) bounds() {
 	if len(s.regions) == 0 {
 		s.lo, s.hi = 0, 0

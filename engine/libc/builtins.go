@@ -188,7 +188,13 @@ func (p *Process) track(c *interp.Call, a, n uint64, what string) {
 	if size&2 == 0 { // a heap chunk may use the next chunk's prev_size
 		end += 8
 	}
+	lo, hi := p.Shadow.Bounds()
 	p.Shadow.Alloc(chunk, end, asan.Object{Addr: a, Size: n, Allocator: what, AllocLine: p.line(c)})
+	if nlo, nhi := p.Shadow.Bounds(); nlo < lo || nhi > hi || lo == hi {
+		// the watched range grew: pages the interpreter accesses directly
+		// may now hold watched bytes (UserMemory.DirectPage)
+		p.AS.ForgetDirect()
+	}
 }
 
 func (p *Process) bMalloc(c *interp.Call) uint64 {

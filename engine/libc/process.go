@@ -9,6 +9,7 @@ import (
 	"mmplay/engine/cc/interp"
 	"mmplay/engine/glibc"
 	"mmplay/engine/mm"
+	"mmplay/engine/phys"
 )
 
 // Process is the user-space side of one simulated process: its address
@@ -297,6 +298,21 @@ func (u *UserMemory) Load(addr uint64, size int) uint64 {
 func (u *UserMemory) Store(addr uint64, size int, v uint64) {
 	u.check(addr, size, true)
 	u.as.Store(addr, size, v)
+}
+
+var _ interp.DirectMemory = (*UserMemory)(nil)
+
+// DirectPage is interp.DirectMemory: mm's, for a page that holds no byte
+// the shadow watches (an access there would only move bytes). When the
+// shadow's range grows, the process calls AS.ForgetDirect, which changes
+// the generation gen.
+func (u *UserMemory) DirectPage(addr uint64, write bool) (**phys.Page, *uint64) {
+	slot, gen := u.as.DirectPage(addr, write)
+	pg := addr &^ arch.PageMask
+	if lo, hi := u.shadow.Bounds(); pg < hi && lo < pg+arch.PageSize {
+		return nil, gen
+	}
+	return slot, gen
 }
 
 func (u *UserMemory) ReadBytes(addr uint64, buf []byte) {

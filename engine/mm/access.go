@@ -23,13 +23,46 @@ type tlbEntry struct {
 func (as *AddressSpace) flushTLB() {
 	as.tlbR = [tlbSize]tlbEntry{}
 	as.tlbW = [tlbSize]tlbEntry{}
+	as.directGen++
 }
 
 func (as *AddressSpace) flushPage(va uint64) {
 	i := (va >> arch.PageShift) & (tlbSize - 1)
 	as.tlbR[i] = tlbEntry{}
 	as.tlbW[i] = tlbEntry{}
+	as.directGen++
 }
+
+// DirectPage lets a client that accesses memory on a hot path (the
+// interpreter's locals, glibc's tcache) keep its own translation of a page
+// and skip Load/Store. It returns the frame's content slot when an access
+// of that kind (write: a store) to addr's page would hit the TLB now —
+// the PTE is present, allows the access and has its accessed (and for a
+// write, dirty) bit set, so a real access would do nothing but move the
+// bytes — or nil. gen points to a counter that changes whenever a slot
+// handed out may stop being such a page (every TLB flush: unmap, protect,
+// madvise, COW, mremap; and ForgetDirect). A client may use a slot as long
+// as the counter keeps the value it had when the slot was returned.
+//
+// The slot is the TLB's own: a frame without storage has a nil *slot,
+// which reads as zeros; a store of a non-zero value to it must go through
+// Store, which gives the frame its bytes.
+func (as *AddressSpace) DirectPage(addr uint64, write bool) (slot **phys.Page, gen *uint64) {
+	vpn := addr >> arch.PageShift
+	e := &as.tlbR[vpn&(tlbSize-1)]
+	if write {
+		e = &as.tlbW[vpn&(tlbSize-1)]
+	}
+	if e.tag != vpn+1 {
+		return nil, &as.directGen
+	}
+	return e.slot, &as.directGen
+}
+
+// ForgetDirect invalidates every slot DirectPage has handed out, without
+// flushing the TLB: for a layer above that adds its own condition to a
+// direct access (libc's ASan shadow, when the range it watches grows).
+func (as *AddressSpace) ForgetDirect() { as.directGen++ }
 
 // translate returns the frame behind addr for the access, faulting it in
 // (access steps 2–3). It returns a signal instead of panicking.

@@ -31,6 +31,11 @@
 //  3. Otherwise HandleUserFault (compare arch/x86/mm/fault.c:do_user_addr_fault
 //     and mm/memory.c:handle_pte_fault), then retry once.
 //
+// DirectPage lets a client with a hot path of its own (the interpreter's
+// frame cache) use a TLB entry's frame directly: it hands out the slot
+// only while the entry exists, with a generation counter that every TLB
+// flush moves, so a client never uses a translation the TLB has dropped.
+//
 // # A page fault (reference/facts.md §2.4, oracle README)
 //
 //  1. find_vma: the first VMA ending above the address. None, or one that

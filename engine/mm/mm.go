@@ -121,6 +121,9 @@ type AddressSpace struct {
 	minFlt                     uint64 // task->min_flt
 
 	tlbR, tlbW [tlbSize]tlbEntry
+	// directGen changes on every TLB flush and ForgetDirect: the validity
+	// of the slots DirectPage hands out (clients compare it).
+	directGen uint64
 }
 
 // New creates an empty address space with its PGD.

@@ -699,3 +699,62 @@ func TestOracle026TrimOnFree(t *testing.T) {
 	}
 	check(t, m, as)
 }
+
+// DirectPage hands out a page only while an access of that kind would hit
+// the TLB, and every change that could make a handed-out page stale moves
+// the generation.
+func TestDirectPage(t *testing.T) {
+	m, as := newProc(t, 64<<20, 0)
+	a, err := as.Mmap(0, 2*arch.PageSize, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct := func(write bool) (bool, uint64) {
+		slot, gen := as.DirectPage(a+8, write)
+		return slot != nil, *gen
+	}
+	if ok, _ := direct(false); ok {
+		t.Fatal("a page never touched is direct")
+	}
+	f0 := as.MinFlt()
+	as.Load(a, 8) // read fault: the zero page, read-only
+	if ok, _ := direct(false); !ok {
+		t.Fatal("a page just read is not direct for reading")
+	}
+	if ok, _ := direct(true); ok {
+		t.Fatal("the zero page is direct for writing")
+	}
+	_, g0 := direct(false)
+	as.Store(a, 8, 7) // COW from the zero page: the PTE changes
+	ok, g1 := direct(true)
+	if !ok || g1 == g0 || as.MinFlt()-f0 != 2 {
+		t.Fatalf("after the write fault: direct %v, generation %d → %d, faults %d", ok, g0, g1, as.MinFlt()-f0)
+	}
+	slot, _ := as.DirectPage(a, true)
+	if (*slot)[0] != 7 {
+		t.Fatal("the slot does not hold the page's bytes")
+	}
+	for _, change := range []struct {
+		name string
+		do   func() error
+	}{
+		{"mprotect", func() error { return as.Mprotect(a, arch.PageSize, PROT_READ) }},
+		{"madvise", func() error { return as.Madvise(a, arch.PageSize, MADV_DONTNEED) }},
+		{"munmap", func() error { return as.Munmap(a, arch.PageSize) }},
+	} {
+		as.Store(a+arch.PageSize, 8, 1)
+		_, before := direct(false)
+		if err := change.do(); err != nil {
+			t.Fatal(err)
+		}
+		if _, after := direct(false); after == before {
+			t.Errorf("%s did not move the generation", change.name)
+		}
+	}
+	_, before := direct(false)
+	as.ForgetDirect()
+	if _, after := direct(false); after == before {
+		t.Error("ForgetDirect did not move the generation")
+	}
+	check(t, m, as)
+}

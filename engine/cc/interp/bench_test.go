@@ -59,3 +59,34 @@ int main(void) { return 0; }`
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds()/1e6, "Mcalls/s")
 }
+
+// BenchmarkShapes measures loops of other common shapes (a block body, a
+// while loop, an empty body), each with locals in simulated memory.
+func BenchmarkShapes(b *testing.B) {
+	for _, tc := range []struct{ name, src string }{
+		{"empty", `long f(long n) { long i; for (i = 0; i < n; i++) ; return 0; }`},
+		{"block", `long f(long n) { long i, s = 0, t = 0; for (i = 0; i < n; i++) { s += i; t += s; } return s; }`},
+		{"while", `long f(long n) { long i = 0, s = 0; while (i < n) { s += i; i++; } return s; }`},
+		{"int", `int f(long n) { int i, s = 0; for (i = 0; i < n; i++) s += i; return s; }`},
+		{"array", `long f(long n) { long a[8], i, s = 0; for (i = 0; i < n; i++) { a[i & 7] = i; s += a[(i + 3) & 7]; } return s; }`},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			m := &machine{}
+			p, err := compileTest(tc.src+"\nint main(void) { return 0; }", m)
+			if err != nil {
+				b.Fatal(err)
+			}
+			m.load(p)
+			t := p.NewThread(m.mem, testStackTop, RunOptions{})
+			const n = 1_000_000
+			b.ResetTimer()
+			var steps uint64
+			for i := 0; i < b.N; i++ {
+				before := t.Steps()
+				t.Run("f", n)
+				steps += t.Steps() - before
+			}
+			b.ReportMetric(float64(steps)/b.Elapsed().Seconds()/1e6, "Msteps/s")
+		})
+	}
+}

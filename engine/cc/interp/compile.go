@@ -32,17 +32,19 @@ const (
 type compiler struct {
 	p  *Program
 	fn *function
+	// noFuse turns the fused closures of fuse.go off (Options.noFuse).
+	noFuse bool
 }
 
 func compileFunc(p *Program, f *function) {
-	c := &compiler{p: p, fn: f}
+	c := &compiler{p: p, fn: f, noFuse: p.opts.noFuse}
 	f.frameSize = uint64(f.f.FrameSize)
 	f.sretOff = uint64(f.f.SretOffset)
 	f.params = f.params[:0]
 	for _, v := range f.f.Params {
 		f.params = append(f.params, param{off: uint64(v.Offset), size: int(v.Type.Size()), struct_: v.Type.Kind == check.Struct})
 	}
-	f.body = c.stmt(f.f.Body)
+	f.body = c.compileList(f.f.Body)
 }
 
 // fpeSignal is SIGFPE with si_code FPE_INTDIV (asm-generic/siginfo.h:
@@ -67,6 +69,9 @@ const (
 	l8u
 	lbool
 )
+
+// classSize is the size in bytes of each class.
+var classSize = [8]uint64{l64: 8, l32s: 4, l32u: 4, l16s: 2, l16u: 2, l8s: 1, l8u: 1, lbool: 1}
 
 func classOf(t *check.Type) (lclass, int) {
 	switch t.Kind {
@@ -170,16 +175,10 @@ func (c *compiler) load(lv check.Expr) evalFn {
 		return c.addr(lv)
 	}
 	cl, size := classOf(ty)
-	if off, ok := localOff(lv); ok {
-		switch cl {
-		case l64:
-			return func(t *Thread) uint64 { return t.Mem.Load(t.fp-off, 8) }
-		case l32s:
-			return func(t *Thread) uint64 { return uint64(int64(int32(t.Mem.Load(t.fp-off, 4)))) }
-		}
-		return func(t *Thread) uint64 { return widen(cl, t.Mem.Load(t.fp-off, size)) }
+	if l, ok := c.frameLocal(lv); ok {
+		return fusedLoad(l)
 	}
-	if v, ok := lv.(*check.VarRef); ok {
+	if v, ok := lv.(*check.VarRef); ok && v.Var.Global {
 		a := c.p.varAddr(v.Var)
 		switch cl {
 		case l64:
@@ -206,10 +205,7 @@ func (c *compiler) store(lv check.Expr) storeFn {
 		return func(t *Thread, src uint64) { t.copyBytes(a(t), src, n) }
 	}
 	_, size := classOf(ty)
-	if off, ok := localOff(lv); ok {
-		return func(t *Thread, v uint64) { t.Mem.Store(t.fp-off, size, v) }
-	}
-	if v, ok := lv.(*check.VarRef); ok {
+	if v, ok := lv.(*check.VarRef); ok && v.Var.Global {
 		a := c.p.varAddr(v.Var)
 		return func(t *Thread, v uint64) { t.Mem.Store(a, size, v) }
 	}
@@ -315,6 +311,9 @@ func (c *compiler) unary(x *check.Unary) evalFn {
 }
 
 func (c *compiler) binary(x *check.Binary) evalFn {
+	if f, ok := c.fusedSum(x); ok {
+		return f
+	}
 	if x.Op.IsCompare() {
 		cond := c.cond(x)
 		return func(t *Thread) uint64 {
@@ -409,6 +408,9 @@ func (c *compiler) cond(x check.Expr) condFn {
 }
 
 func (c *compiler) compare(x *check.Binary) condFn {
+	if f, ok := c.fusedCompare(x); ok {
+		return f
+	}
 	a, b := c.expr(x.X), c.expr(x.Y)
 	signed := x.X.Type().IsSigned()
 	if k, ok := x.Y.(*check.Const); ok {
@@ -461,17 +463,10 @@ func (c *compiler) compare(x *check.Binary) condFn {
 }
 
 func (c *compiler) assign(x *check.Assign) evalFn {
-	r := c.expr(x.R)
-	if x.T.Kind != check.Struct {
-		_, size := classOf(x.T)
-		if off, ok := localOff(x.L); ok {
-			return func(t *Thread) uint64 {
-				v := r(t)
-				t.Mem.Store(t.fp-off, size, v)
-				return v
-			}
-		}
+	if u, ok := c.fusedUpdate(x); ok {
+		return fusedUpdateExpr(u)
 	}
+	r := c.expr(x.R)
 	st := c.store(x.L)
 	return func(t *Thread) uint64 {
 		v := r(t)
@@ -481,6 +476,9 @@ func (c *compiler) assign(x *check.Assign) evalFn {
 }
 
 func (c *compiler) opAssign(x *check.OpAssign) evalFn {
+	if u, ok := c.fusedUpdate(x); ok {
+		return fusedUpdateExpr(u)
+	}
 	r := c.expr(x.R)
 	a := c.addr(x.L)
 	lcl, size := classOf(x.T)
@@ -502,25 +500,6 @@ func (c *compiler) opAssign(x *check.OpAssign) evalFn {
 	}
 	ot, op := x.OpType, x.Op
 	ocl, _ := classOf(ot)
-	if op == check.OpAdd || op == check.OpSub {
-		sub := op == check.OpSub
-		if off, ok := localOff(x.L); ok {
-			return func(t *Thread) uint64 {
-				d := r(t)
-				p := t.fp - off
-				old := widen(ocl, widen(lcl, t.Mem.Load(p, size)))
-				var v uint64
-				if sub {
-					v = old - d
-				} else {
-					v = old + d
-				}
-				v = narrow(lcl, v)
-				t.Mem.Store(p, size, v)
-				return v
-			}
-		}
-	}
 	return func(t *Thread) uint64 {
 		d := r(t)
 		p := a(t)
@@ -536,21 +515,12 @@ func (c *compiler) opAssign(x *check.OpAssign) evalFn {
 }
 
 func (c *compiler) incDec(x *check.IncDec) evalFn {
+	if u, ok := c.fusedUpdate(x); ok {
+		return fusedUpdateExpr(u)
+	}
 	cl, size := classOf(x.T)
 	d := uint64(x.Delta)
 	post := x.Post
-	if off, ok := localOff(x.L); ok && x.T.Kind != check.Bool {
-		return func(t *Thread) uint64 {
-			p := t.fp - off
-			old := widen(cl, t.Mem.Load(p, size))
-			v := widen(cl, old+d)
-			t.Mem.Store(p, size, v)
-			if post {
-				return old
-			}
-			return v
-		}
-	}
 	a := c.addr(x.L)
 	if x.T.Kind == check.Bool {
 		// ++ on a _Bool sets it to 1; -- flips it (C11 6.5.2.4 via += 1 / -= 1)

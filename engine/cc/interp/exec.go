@@ -13,25 +13,18 @@ func (c *compiler) stmt(s check.Stmt) stmtFn {
 	pos := s.Pos()
 	switch s := s.(type) {
 	case *check.Block:
-		list := make([]stmtFn, 0, len(s.Stmts))
-		for _, st := range s.Stmts {
-			list = append(list, c.stmt(st))
-		}
-		switch len(list) {
-		case 0:
+		l := c.compileList(s)
+		switch {
+		case len(l.items) == 0:
 			return func(*Thread) ctrl { return ctrlNext }
-		case 1:
-			return list[0]
+		case l.one != nil:
+			return l.one
 		}
-		return func(t *Thread) ctrl {
-			for _, st := range list {
-				if r := st(t); r != ctrlNext {
-					return r
-				}
-			}
-			return ctrlNext
-		}
+		return func(t *Thread) ctrl { return t.run(l.items) }
 	case *check.ExprStmt:
+		if u, ok := c.fusedUpdate(s.X); ok {
+			return fusedUpdateStmt(u, pos)
+		}
 		x := c.expr(s.X)
 		return func(t *Thread) ctrl {
 			t.step(pos)
@@ -46,34 +39,42 @@ func (c *compiler) stmt(s check.Stmt) stmtFn {
 			return ctrlNext
 		}
 	case *check.If:
-		cond := c.cond(s.Cond)
-		then := c.stmt(s.Then)
-		if s.Else == nil {
+		cmp, cond := c.condition(s.Cond)
+		then, els := c.compileList(s.Then), &list{}
+		if s.Else != nil {
+			els = c.compileList(s.Else)
+		}
+		if cmp != nil {
 			return func(t *Thread) ctrl {
-				t.step(pos)
-				if cond(t) {
-					return then(t)
+				if cmp.test(t, pos) {
+					return t.exec(then)
 				}
-				return ctrlNext
+				return t.exec(els)
 			}
 		}
-		els := c.stmt(s.Else)
 		return func(t *Thread) ctrl {
 			t.step(pos)
 			if cond(t) {
-				return then(t)
+				return t.exec(then)
 			}
-			return els(t)
+			return t.exec(els)
 		}
 	case *check.While:
-		cond, body := c.cond(s.Cond), c.stmt(s.Body)
+		cmp, cond := c.condition(s.Cond)
+		body := c.compileList(s.Body)
 		return func(t *Thread) ctrl {
 			for {
-				t.step(pos)
-				if !cond(t) {
+				var holds bool
+				if cmp != nil {
+					holds = cmp.test(t, pos)
+				} else {
+					t.step(pos)
+					holds = cond(t)
+				}
+				if !holds {
 					return ctrlNext
 				}
-				switch body(t) {
+				switch t.exec(body) {
 				case ctrlBreak:
 					return ctrlNext
 				case ctrlReturn:
@@ -82,23 +83,33 @@ func (c *compiler) stmt(s check.Stmt) stmtFn {
 			}
 		}
 	case *check.DoWhile:
-		cond, body := c.cond(s.Cond), c.stmt(s.Body)
+		cmp, cond := c.condition(s.Cond)
+		body := c.compileList(s.Body)
 		cpos := s.Cond.Pos()
 		return func(t *Thread) ctrl {
 			for {
-				switch body(t) {
+				switch t.exec(body) {
 				case ctrlBreak:
 					return ctrlNext
 				case ctrlReturn:
 					return ctrlReturn
 				}
-				t.step(cpos)
-				if !cond(t) {
+				var holds bool
+				if cmp != nil {
+					holds = cmp.test(t, cpos)
+				} else {
+					t.step(cpos)
+					holds = cond(t)
+				}
+				if !holds {
 					return ctrlNext
 				}
 			}
 		}
 	case *check.For:
+		if f, ok := c.fusedFor(s); ok {
+			return f
+		}
 		var init stmtFn
 		if s.Init != nil {
 			init = c.stmt(s.Init)
@@ -107,11 +118,8 @@ func (c *compiler) stmt(s check.Stmt) stmtFn {
 		if s.Cond != nil {
 			cond = c.cond(s.Cond)
 		}
-		var post evalFn
-		if s.Post != nil {
-			post = c.expr(s.Post)
-		}
-		body := c.stmt(s.Body)
+		post := c.effect(s.Post)
+		body := c.compileList(s.Body)
 		return func(t *Thread) ctrl {
 			if init != nil {
 				init(t)
@@ -121,7 +129,7 @@ func (c *compiler) stmt(s check.Stmt) stmtFn {
 				if cond != nil && !cond(t) {
 					return ctrlNext
 				}
-				switch body(t) {
+				switch t.exec(body) {
 				case ctrlBreak:
 					return ctrlNext
 				case ctrlReturn:

@@ -17,7 +17,7 @@ import (
 // cache on the hot path (the shape of the real MMU's software TLB).
 type fakeMem struct {
 	regions []region
-	pages   map[uint64]*[4096]byte
+	pages   map[uint64]**[4096]byte // page number → content slot
 	lastPN  uint64
 	last    *[4096]byte
 	lastW   bool
@@ -25,6 +25,12 @@ type fakeMem struct {
 	// still move through ReadBytes/WriteBytes (SPEC §6: the engine keeps
 	// a budget of simulated bytes touched); exhausting it is SIGKILL.
 	budget int64
+	// gen changes whenever a region is mapped or protected: the
+	// validity of the slots DirectPage hands out.
+	gen uint64
+	// noDirect hides DirectPage (tests of the interpreter without its
+	// frame cache).
+	noDirect bool
 }
 
 type region struct {
@@ -33,12 +39,13 @@ type region struct {
 	name   string
 }
 
-func newFakeMem() *fakeMem { return &fakeMem{pages: map[uint64]*[4096]byte{}, lastPN: ^uint64(0)} }
+func newFakeMem() *fakeMem { return &fakeMem{pages: map[uint64]**[4096]byte{}, lastPN: ^uint64(0)} }
 
 func (m *fakeMem) mapRegion(lo, hi uint64, write bool, name string) {
 	m.regions = append(m.regions, region{lo, hi, write, name})
 	sort.Slice(m.regions, func(i, j int) bool { return m.regions[i].lo < m.regions[j].lo })
 	m.lastPN = ^uint64(0)
+	m.gen++
 }
 
 func (m *fakeMem) protect(lo uint64, write bool) {
@@ -48,6 +55,7 @@ func (m *fakeMem) protect(lo uint64, write bool) {
 		}
 	}
 	m.lastPN = ^uint64(0)
+	m.gen++
 }
 
 func (m *fakeMem) page(addr uint64, write bool) *[4096]byte {
@@ -68,16 +76,38 @@ func (m *fakeMem) page(addr uint64, write bool) *[4096]byte {
 	if write && !r.write {
 		panic(&arch.Signal{Signo: arch.SIGSEGV, Code: arch.SEGV_ACCERR, Addr: addr, Reason: "write to read-only " + r.name})
 	}
-	p := m.pages[pn]
-	if p == nil {
-		p = new([4096]byte)
-		m.pages[pn] = p
+	slot := m.pages[pn]
+	if slot == nil {
+		p := new([4096]byte)
+		slot = &p
+		m.pages[pn] = slot
 	}
+	p := *slot
 	// cache only pages that lie wholly inside the region
 	if r.lo <= pn<<12 && (pn+1)<<12 <= r.hi {
 		m.lastPN, m.last, m.lastW = pn, p, r.write
 	}
 	return p
+}
+
+// DirectPage implements DirectMemory for a page that was accessed before
+// (so it has its bytes) and lies wholly inside a region allowing the
+// access.
+func (m *fakeMem) DirectPage(addr uint64, write bool) (**[4096]byte, *uint64) {
+	if m.noDirect {
+		return nil, &m.gen
+	}
+	slot := m.pages[addr>>12]
+	if slot == nil {
+		return nil, &m.gen
+	}
+	lo := addr &^ 4095
+	for _, r := range m.regions {
+		if r.lo <= lo && lo+4096 <= r.hi && (r.write || !write) {
+			return slot, &m.gen
+		}
+	}
+	return nil, &m.gen
 }
 
 func (m *fakeMem) Load(addr uint64, size int) uint64 {

@@ -2,7 +2,7 @@
 
 package interp
 
-// cooperative: goroutines are preempted natively (see yield_js.go).
+// cooperative: goroutines are preempted natively (see platform_js.go).
 const cooperative = false
 
 // MaxCallDepth natively: 131072 nested calls, about 64 MB of Go stack.

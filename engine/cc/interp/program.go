@@ -30,6 +30,10 @@ type Options struct {
 	// snippet's sections. An extern the snippet uses that is neither
 	// defined nor listed here is an "undefined reference".
 	Externs map[string]uint64
+
+	// noFuse compiles without the fused closures of fuse.go (tests
+	// compare both ways).
+	noFuse bool
 }
 
 // DefaultMaxSourceBytes is the source size limit when Options leaves it 0.
@@ -72,7 +76,7 @@ type function struct {
 	f       *check.Func
 	builtin Builtin
 	// compiled form
-	body      stmtFn
+	body      *list
 	frameSize uint64
 	// sretOff is where the hidden result pointer is spilled below rbp
 	// (a struct result larger than 16 bytes), or 0.

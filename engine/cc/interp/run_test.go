@@ -132,3 +132,23 @@ int main(void) { abort(); }`, arch.SIGABRT, false, 0},
 		}
 	}
 }
+
+// TestRunawayRecursionIsSIGSEGV: recursion of several shapes, as deep as
+// the simulated stack lets it go, ends in SIGSEGV, never in a crash of
+// the host (under wasm, MaxCallDepth stops it before V8's own stack runs
+// out: platform_js.go).
+func TestRunawayRecursionIsSIGSEGV(t *testing.T) {
+	for _, shape := range []string{
+		`int f(int n) { int a = n; a -= 1; if (a <= 0) return 0; return f(a) + 1; }`,
+		`int f(int n) { if (n > 0) { return f(n - 1) + 1; } return 0; }`,
+		`int g(int n); int f(int n) { int r = 0; if (n > 0) { r = g(n); } return r; } int g(int n) { return f(n - 1) + 1; }`,
+		`long f(long n) { return n ? n + f(n - 1) : 0; }`,
+		`int f(int n) { while (n > 0) { if (n & 1) { return f(n - 1) * 2 + 1; } else { return f(n - 1) - 1; } } return 0; }`,
+		`void f(int n) { if (n) f(n - 1); }`,
+	} {
+		_, r, err := runProgram(shape+"\nint main(void) { f(1000000); return 0; }", 0)
+		if err != nil || r.Signal == nil || r.Signal.Signo != arch.SIGSEGV {
+			t.Errorf("%s: %+v (%v)", shape, r, err)
+		}
+	}
+}

@@ -71,6 +71,17 @@ type Thread struct {
 	running        bool
 	scratch        []byte // struct copies
 	curSlot        int    // text slot of the running function (for return addresses)
+
+	// limit is the step count after which step takes its slow path:
+	// at most maxSteps, and at the next poll of Stop (see step).
+	limit uint64
+
+	// The frame cache (frame.go) of the running frame; a call saves the
+	// caller's and restores it on return.
+	fc    frameCache
+	dm    DirectMemory // Mem's, or nil
+	fgenp *uint64      // the generation fc.gen is compared with
+	noGen uint64       // the generation when dm is nil: never changes
 }
 
 // runEnd unwinds the interpreter at the step limit or on Stop.
@@ -84,7 +95,10 @@ func (p *Program) NewThread(mem Memory, stackTop uint64, opts RunOptions) *Threa
 		max = math.MaxUint64
 	}
 	p.bind(p.layout)
-	return &Thread{Mem: mem, prog: p, stackTop: stackTop, sp: stackTop, maxSteps: max, onStep: opts.OnStep}
+	t := &Thread{Mem: mem, prog: p, stackTop: stackTop, sp: stackTop, maxSteps: max, onStep: opts.OnStep, fc: noFrame}
+	t.dm, _ = mem.(DirectMemory)
+	t.fgenp = &t.noGen
+	return t
 }
 
 // Program returns the program the thread runs.
@@ -116,20 +130,26 @@ func (t *Thread) Depth() int { return t.depth }
 // to call from another goroutine or from OnStep.
 func (t *Thread) Stop() { t.stopReq.Store(true) }
 
-// step counts one step. The fast path is a counter and two compares.
+// step counts one step. Its fast path is a store, an increment and one
+// compare, small enough for the Go compiler to inline into every
+// statement's closure (a call per statement costs much more in wasm than
+// natively). Everything else waits for the step count to pass limit:
+// the step budget, the OnStep hook (limit is then the current step, so
+// every step takes the slow path) and Stop, which is polled every
+// pollMask+1 steps — so Stop from another goroutine ends a run within
+// that many steps, while Stop from OnStep still ends it before the next.
 func (t *Thread) step(pos syntax.Pos) {
 	t.pos = pos
 	t.steps++
-	if t.steps > t.maxSteps || t.onStep != nil || t.stopReq.Load() {
-		t.slowStep()
+	if t.steps <= t.limit {
+		return
 	}
-	if cooperative && t.steps&yieldMask == 0 {
-		runtime.Gosched()
-	}
+	t.slowStep()
 }
 
-// yieldMask: a cooperative run yields every 65536 steps.
-const yieldMask = 1<<16 - 1
+// pollMask+1 is the interval of the Stop poll, and of the yield of a
+// cooperative run (see platform_js.go): 65536 steps, a few milliseconds.
+const pollMask = 1<<16 - 1
 
 func (t *Thread) slowStep() {
 	if t.stopReq.Load() {
@@ -141,6 +161,9 @@ func (t *Thread) slowStep() {
 		t.steps--
 		panic(&runEnd{})
 	}
+	if cooperative && t.steps&pollMask == 0 {
+		runtime.Gosched()
+	}
 	if t.onStep != nil {
 		t.onStep(t)
 		if t.stopReq.Load() {
@@ -148,7 +171,10 @@ func (t *Thread) slowStep() {
 			t.steps--
 			panic(&runEnd{stopped: true})
 		}
+		t.limit = t.steps
+		return
 	}
+	t.limit = min(t.maxSteps, t.steps|pollMask)
 }
 
 // Run calls the snippet function name with args and runs it to the end:
@@ -165,6 +191,9 @@ func (t *Thread) Run(name string, args ...uint64) (res Result) {
 	}
 	t.running = true
 	t.sp, t.fp, t.depth, t.sret, t.nextSret = t.stackTop, 0, 0, 0, 0
+	t.limit = t.steps // the first step polls Stop and sets the limit
+	t.fc = noFrame
+	t.staleFrame()
 	defer func() {
 		t.running = false
 		res.Steps, res.Pos = t.steps, t.pos
@@ -244,6 +273,7 @@ func (t *Thread) call(f *function, args []uint64) uint64 {
 				MaxCallDepth, arch.StackRlimit/perCall, f.name)})
 	}
 	savedSP, savedFP, savedPos, savedSret := t.sp, t.fp, t.pos, t.sret
+	savedFC := t.fc
 	mem := t.Mem
 	ret := uint64(0)
 	if t.depth > 0 {
@@ -256,6 +286,7 @@ func (t *Thread) call(f *function, args []uint64) uint64 {
 	fp := sp
 	sp -= f.frameSize
 	t.sp, t.fp, t.sret = sp, fp, sret
+	t.staleFrame()
 	if f.sretOff != 0 {
 		mem.Store(fp-f.sretOff, 8, sret)
 	}
@@ -273,11 +304,13 @@ func (t *Thread) call(f *function, args []uint64) uint64 {
 	savedSlot := t.curSlot
 	t.curSlot = f.slot
 	t.ret = 0
-	f.body(t)
+	t.exec(f.body)
 	v := t.ret
 	t.curSlot = savedSlot
 	t.depth--
 	t.sp, t.fp, t.sret = savedSP, savedFP, savedSret
+	// the caller's frame cache, still valid unless the generation moved
+	t.fc = savedFC
 	if t.depth > 0 {
 		t.pos = savedPos // the caller's statement goes on
 	}
