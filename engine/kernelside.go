@@ -19,6 +19,8 @@ import (
 // kmalloc) and vmalloc, with the boot-time allocations that make the
 // starting picture look like a real machine (package kernel, "Boot").
 func (m *machine) bootKernel(cfg Config) (*buddy.Machine, error) {
+	m.quiet = true
+	defer func() { m.quiet = false }()
 	k, err := kernel.Boot(kernel.Config{RAM: cfg.RAM, Kernel: cfg.Kernel, Debug: cfg.Debug, Recorder: m})
 	if err != nil {
 		return nil, err

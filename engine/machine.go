@@ -41,6 +41,10 @@ type machine struct {
 	// events is the trace: everything the allocators and the MMU did,
 	// with the statement and step that caused it.
 	events eventLog
+	// quiet is set while the kernel boots: the boot's own allocations
+	// (thousands of them, before the snippet's first statement) are not
+	// part of the trace.
+	quiet bool
 	// started counts the statements begun; the current one is number
 	// started (its position is thread.Pos()).
 	started uint64
@@ -77,6 +81,9 @@ type Event struct {
 // Record implements arch.Recorder: it stamps the event with the current
 // statement's position and step.
 func (m *machine) Record(e arch.Event) {
+	if m.quiet {
+		return
+	}
 	if m.thread != nil {
 		p := m.thread.Pos()
 		e.Line, e.Col = p.Line, p.Col
@@ -90,6 +97,9 @@ func (m *machine) Record(e arch.Event) {
 // RecordScalar implements arch.ScalarRecorder (the hot path of malloc
 // and free): the same as Record without the struct.
 func (m *machine) RecordScalar(kind arch.EventKind, source string, addr, size uint64, detail string) {
+	if m.quiet {
+		return
+	}
 	var line, col int
 	if m.thread != nil {
 		p := m.thread.Pos()

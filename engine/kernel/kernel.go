@@ -107,6 +107,10 @@ type Kernel struct {
 
 	memblock memblockState
 	boot     bootState
+	plan     bootPlan
+	// initrd is the initramfs the boot loader left in memory: reserved by
+	// memblock until populate_rootfs has unpacked it, then freed.
+	initrd struct{ start, pages uint64 }
 
 	// kernel mappings owned here: the module area (page -> pfn).
 	modMap  map[uint64]uint64
@@ -173,11 +177,15 @@ func Boot(cfg Config) (*Kernel, error) {
 	if cfg.Kernel != "6.1" && cfg.Kernel != "2.0" {
 		return nil, fmt.Errorf("kernel: unknown kernel %q", cfg.Kernel)
 	}
-	mem, err := phys.New(phys.Config{RAM: cfg.RAM, Kernel: cfg.Kernel})
+	var plan bootPlan
+	if cfg.Kernel == "6.1" {
+		plan = planBoot(cfg.RAM)
+	}
+	mem, err := phys.New(phys.Config{RAM: cfg.RAM, Kernel: cfg.Kernel, ImageStart: plan.imageStart, ImagePages: plan.imagePages})
 	if err != nil {
 		return nil, err
 	}
-	k := &Kernel{cfg: cfg, Mem: mem, rec: cfg.Recorder,
+	k := &Kernel{cfg: cfg, Mem: mem, rec: cfg.Recorder, plan: plan,
 		current:  Task{PID: 0, Comm: "swapper/0"},
 		irqs:     map[int][]*irqAction{},
 		pages:    map[uint64]*pageAlloc{},
@@ -188,6 +196,9 @@ func Boot(cfg Config) (*Kernel, error) {
 		kmallocs:  map[uint64]*objAllocRec{}, vmallocs: map[uint64]*objAllocRec{},
 	}
 	k.log.init()
+	if cfg.Kernel == "6.1" {
+		k.initrd.pages = initrdPages
+	}
 	if err := k.memblockBoot(); err != nil {
 		return nil, err
 	}
@@ -195,12 +206,13 @@ func Boot(cfg Config) (*Kernel, error) {
 	if cfg.Kernel == "2.0" {
 		maxOrder = buddy.MaxOrder20
 	}
-	k.Pages, err = buddy.New(mem, buddy.Config{MaxOrder: maxOrder, Recorder: cfg.Recorder})
+	k.Pages, err = buddy.New(mem, buddy.Config{MaxOrder: maxOrder, Legacy: cfg.Kernel == "2.0", Recorder: cfg.Recorder})
 	if err != nil {
 		return nil, err
 	}
 	if cfg.Kernel != "2.0" {
 		k.Pages.SetOOM(k) // 2.0 had no OOM killer for kernel allocations
+		k.plan.scale = min(1, float64(k.Pages.ManagedTotal())/(4*guestWorkPages))
 	}
 	k.registerBuiltinProcFiles()
 	k.current = Task{PID: 1, Comm: "init"}
@@ -266,6 +278,23 @@ func (k *Kernel) CheckInvariants() error {
 		if _, bad := k.poisoned[pfn]; bad {
 			errs = append(errs, fmt.Errorf("kernel: pfn %#x both tracked and poisoned", pfn))
 		}
+	}
+	for _, pfn := range sortedKeys(k.boot.pages) {
+		b := k.boot.pages[pfn]
+		f := k.Mem.Frame(pfn)
+		if f.Owner != b.owner || f.Flags&phys.FlagHead == 0 || int(f.Order) != b.order || f.Refcount != 1 {
+			errs = append(errs, fmt.Errorf("kernel: boot block at pfn %#x (order %d, %s): frame owner %s order %d flags %#x",
+				pfn, b.order, b.owner, f.Owner, f.Order, f.Flags))
+		}
+	}
+	var cache uint64
+	for _, b := range k.boot.pages {
+		if b.owner == phys.OwnerUserFile {
+			cache += 1 << b.order
+		}
+	}
+	if cache != k.boot.pageCache {
+		errs = append(errs, fmt.Errorf("kernel: rootfs holds %d pages, counted %d", k.boot.pageCache, cache))
 	}
 	if err := k.ctx.check(); err != nil {
 		errs = append(errs, err)

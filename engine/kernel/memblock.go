@@ -43,75 +43,74 @@ func (m *memblockState) check(mem *phys.Mem) error {
 	return nil
 }
 
-// Boot-time reservations, for a small one-CPU VM like the reference guest
-// (QEMU -smp 1; reference/kernel/README.md). Sizes:
-const (
-	// sectionPages is PAGES_PER_SECTION on x86-64 (128 MiB sections,
-	// SECTION_SIZE_BITS 27): the vmemmap is populated a whole section at a
-	// time, 64 bytes of struct page per frame = 2 MiB per section, in
-	// PMD-sized (2 MiB) blocks (mm/sparse-vmemmap.c:vmemmap_populate_hugepages).
-	sectionPages = 1 << (27 - arch.PageShift)
-	pmdPages     = 512
-	// percpuPages is the per-CPU first chunk kept per CPU: Debian 6.1 boots
-	// print "percpu: Embedded 61 pages/cpu … u2097152" (modelled from
-	// such logs; the 2 MiB unit's unused tail is given back).
-	percpuPages = 61
-	nrCPUs      = 1
-	// bootPageTables are the direct map's PUD and PMD pages made by
-	// init_mem_mapping beyond its brk buffer (modelled: 2).
-	bootPageTables = 2
-	// lowReservedPFN, lowReservedPages: the measured guest's DMA zone has
-	// 3808 of its 3840 frames above 1 MiB free, in blocks of order 5, 6, 7,
-	// 9, 10, 10, 10: exactly pfn 256–287 (the first 128 KiB above 1 MiB)
-	// are taken at boot. mmplay reserves them to match (fitted to the
-	// measurement; the real owner was not identified).
-	lowReservedPFN   = 256
-	lowReservedPages = 32
-)
-
 // memblockBoot makes the boot-time memblock reservations before the buddy
-// allocator exists (setup_arch → mm_init order), top-down below the limit.
+// allocator exists, in setup_arch → start_kernel → mm_init order, each
+// top-down below memblock.current_limit (the end of RAM), as the plan of
+// bootplan.go lists them.
 func (k *Kernel) memblockBoot() error {
 	k.memblock.limit = k.Mem.MaxPFN()
-	if end := uint64(phys.MaxDMA32PFN); k.memblock.limit > end {
-		k.memblock.limit = end // the model keeps boot allocations below 4 GiB
-	}
 	if k.cfg.Kernel == "2.0" {
 		return nil // Linux 2.0 had no memblock; its boot took the image only
 	}
-	if k.Mem.Frame(lowReservedPFN).Owner == phys.OwnerFree {
-		if err := k.Mem.Reserve(lowReservedPFN, lowReservedPFN+lowReservedPages, phys.OwnerMemblock); err == nil {
-			k.memblock.regions = append(k.memblock.regions, memblockRegion{lowReservedPFN, lowReservedPFN + lowReservedPages, "low reserve (fitted)"})
+	if k.initrd.pages > 0 {
+		// early_reserve_initrd: the boot loader's copy of the initramfs
+		top := k.initrdTop()
+		k.initrd.start = top - k.initrd.pages
+		if err := k.Mem.Reserve(k.initrd.start, top, phys.OwnerMemblock); err != nil {
+			return fmt.Errorf("kernel: no room for the initramfs: %v", err)
 		}
+		k.memblock.regions = append(k.memblock.regions, memblockRegion{k.initrd.start, top, "initrd (RAMDISK)"})
 	}
-	if _, ok := k.memblockReserve(bootPageTables, 1, "boot page tables"); !ok {
-		return fmt.Errorf("kernel: no memory for the boot page tables")
-	}
-	sections := (k.Mem.MaxPFN() + sectionPages - 1) / sectionPages
-	for s := uint64(0); s < sections; s++ {
-		if _, ok := k.memblockReserve(sectionPages*StructPageSize>>arch.PageShift, pmdPages, "vmemmap"); !ok {
-			if _, ok := k.memblockReserve(sectionPages*StructPageSize>>arch.PageShift, 1, "vmemmap"); !ok {
-				return fmt.Errorf("kernel: no memory for the memory map")
+	for _, st := range k.plan.memblock {
+		limit := k.memblock.limit
+		if st.low {
+			limit = min(limit, phys.MaxDMA32PFN) // memblock_alloc_low: below 4 GiB
+		}
+		start, ok := k.memblockReserve(st.pages, st.align, limit, st.what)
+		if !ok {
+			if st.optional {
+				k.pr(LogErr, "%s", st.failMsg)
+				continue
+			}
+			return fmt.Errorf("kernel: no memory for %s (%s)", st.what, arch.Count(st.pages, "page"))
+		}
+		if st.keep > 0 && st.keep < st.pages {
+			// the unused tail is memblock_free'd before the buddy
+			// allocator takes over (pcpu_embed_first_chunk's pcpu_fc_free)
+			if err := k.memblockGiveBack(start+st.keep, start+st.pages); err != nil {
+				return err
 			}
 		}
-	}
-	for c := 0; c < nrCPUs; c++ {
-		if _, ok := k.memblockReserve(percpuPages, pmdPages, "percpu"); !ok {
-			return fmt.Errorf("kernel: no memory for the per-CPU areas")
+		if st.percpu {
+			k.memblock.percpu += st.keep
 		}
-		k.memblock.percpu += percpuPages
 	}
 	return nil
 }
 
+// memblockGiveBack is memblock_free of the tail of the last region:
+// before memblock_free_all the frames simply stop being reserved.
+func (k *Kernel) memblockGiveBack(start, end uint64) error {
+	r := &k.memblock.regions[len(k.memblock.regions)-1]
+	if start <= r.start || end != r.end {
+		return fmt.Errorf("kernel: memblock_free of [%#x, %#x) is not the tail of %q", start, end, r.what)
+	}
+	for pfn := start; pfn < end; pfn++ {
+		f := k.Mem.Frame(pfn)
+		f.Owner, f.Flags, f.Refcount = phys.OwnerFree, 0, 0
+	}
+	r.end = start
+	return nil
+}
+
 // memblockReserve finds the highest free range of n frames aligned to
-// align frames below the limit (memblock_find_in_range_node, top-down) and
+// align frames below limit (memblock_find_in_range_node, top-down) and
 // reserves it. Before the buddy allocator runs this uses phys.Reserve.
-func (k *Kernel) memblockReserve(n, align uint64, what string) (uint64, bool) {
+func (k *Kernel) memblockReserve(n, align, limit uint64, what string) (uint64, bool) {
 	if n == 0 || k.Pages != nil {
 		return 0, false // after boot memblock has nothing left to give
 	}
-	for end := k.memblock.limit; end >= n; {
+	for end := limit; end >= n; {
 		start := (end - n) &^ (align - 1)
 		clash := uint64(0)
 		found := true

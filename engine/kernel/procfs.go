@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"mmplay/engine/arch"
+	"mmplay/engine/buddy"
 	"mmplay/engine/phys"
 )
 
@@ -56,6 +57,7 @@ func (k *Kernel) ProcFiles() []string {
 func (k *Kernel) registerBuiltinProcFiles() {
 	k.RegisterProc("meminfo", func() (string, bool) { return k.Meminfo(), true })
 	k.RegisterProc("buddyinfo", func() (string, bool) { return k.Pages.BuddyInfo(), true })
+	k.RegisterProc("pagetypeinfo", k.Pages.PageTypeInfo)
 	k.RegisterProc("devices", k.procDevices)
 	k.RegisterProc("slabinfo", func() (string, bool) {
 		if k.slab == nil {
@@ -85,7 +87,8 @@ func (k *Kernel) frameCounts() [phys.NumOwners]uint64 {
 // unless named otherwise.
 type memCounters struct {
 	total, free, available                   uint64
-	anon, file, pageTables                   uint64
+	anon, file, shmem, pageTables            uint64
+	pcp                                      uint64 // pages on the per-CPU lists
 	slabReclaimable, slabUnreclaimable       uint64 // bytes
 	kernelStackKB, vmallocUsed, percpu       uint64
 	committed, commitLimit, reserved, ramPFN uint64
@@ -97,7 +100,11 @@ func (k *Kernel) counters() memCounters {
 	c.total = k.Pages.ManagedTotal() - k.postBootMemblock()
 	c.free = k.Pages.FreePagesTotal()
 	c.anon = n[phys.OwnerUserAnon]
-	c.file = n[phys.OwnerUserFile]
+	// rootfs's pages (tmpfs: shmem, on the anon LRU) are file pages in
+	// the frame owners; the rest is the program's mapped image
+	c.shmem = k.boot.pageCache
+	c.file = n[phys.OwnerUserFile] - c.shmem
+	c.pcp = k.Pages.PCPPagesTotal()
 	c.pageTables = n[phys.OwnerPageTable]
 	if k.slab != nil {
 		c.slabReclaimable, c.slabUnreclaimable = k.slab.SlabBytes()
@@ -169,12 +176,12 @@ func (k *Kernel) Meminfo() string {
 	kb("MemFree", c.free)
 	kb("MemAvailable", c.available)
 	kb("Buffers", 0)
-	kb("Cached", c.file)
+	kb("Cached", c.file+c.shmem)
 	kb("SwapCached", 0)
 	kb("Active", 0)
-	kb("Inactive", c.anon+c.file)
+	kb("Inactive", c.anon+c.shmem+c.file)
 	kb("Active(anon)", 0)
-	kb("Inactive(anon)", c.anon)
+	kb("Inactive(anon)", c.anon+c.shmem)
 	kb("Active(file)", 0)
 	kb("Inactive(file)", c.file)
 	kb("Unevictable", 0)
@@ -187,7 +194,7 @@ func (k *Kernel) Meminfo() string {
 	kb("Writeback", 0)
 	kb("AnonPages", c.anon)
 	kb("Mapped", c.file)
-	kb("Shmem", 0)
+	kb("Shmem", c.shmem)
 	kbv("KReclaimable", c.slabReclaimable>>10)
 	kbv("Slab", (c.slabReclaimable+c.slabUnreclaimable)>>10)
 	kbv("SReclaimable", c.slabReclaimable>>10)
@@ -237,17 +244,18 @@ func (k *Kernel) showMem(maxZone phys.ZoneID) {
 	K := func(p uint64) uint64 { return p << (arch.PageShift - 10) }
 	k.pr(LogWarning, "Mem-Info:")
 	k.Printk(fmt.Sprintf("\0014active_anon:%d inactive_anon:%d isolated_anon:%d\n active_file:%d inactive_file:%d isolated_file:%d\n unevictable:%d dirty:%d writeback:%d\n slab_reclaimable:%d slab_unreclaimable:%d\n mapped:%d shmem:%d pagetables:%d\n sec_pagetables:%d bounce:%d\n kernel_misc_reclaimable:%d\n free:%d free_pcp:%d free_cma:%d\n",
-		0, c.anon, 0, 0, c.file, 0, 0, 0, 0, c.slabReclaimable>>arch.PageShift, c.slabUnreclaimable>>arch.PageShift,
-		c.file, 0, c.pageTables, 0, 0, 0, c.free, 0, 0))
-	k.pr(LogWarning, "Node 0 active_anon:0kB inactive_anon:%dkB active_file:0kB inactive_file:%dkB unevictable:0kB isolated(anon):0kB isolated(file):0kB mapped:%dkB dirty:0kB writeback:0kB shmem:0kB shmem_thp: 0kB shmem_pmdmapped: 0kB anon_thp: 0kB writeback_tmp:0kB kernel_stack:%dkB pagetables:%dkB sec_pagetables:0kB all_unreclaimable? no",
-		K(c.anon), K(c.file), K(c.file), c.kernelStackKB, K(c.pageTables))
+		0, c.anon+c.shmem, 0, 0, c.file, 0, 0, 0, 0, c.slabReclaimable>>arch.PageShift, c.slabUnreclaimable>>arch.PageShift,
+		c.file, c.shmem, c.pageTables, 0, 0, 0, c.free, c.pcp, 0))
+	k.pr(LogWarning, "Node 0 active_anon:0kB inactive_anon:%dkB active_file:0kB inactive_file:%dkB unevictable:0kB isolated(anon):0kB isolated(file):0kB mapped:%dkB dirty:0kB writeback:0kB shmem:%dkB shmem_thp: 0kB shmem_pmdmapped: 0kB anon_thp: 0kB writeback_tmp:0kB kernel_stack:%dkB pagetables:%dkB sec_pagetables:0kB all_unreclaimable? no",
+		K(c.anon+c.shmem), K(c.file), K(c.file), K(c.shmem), c.kernelStackKB, K(c.pageTables))
 	for z := phys.ZoneID(0); z <= maxZone && z < phys.NumZones; z++ {
 		zn := k.Pages.Zone(z)
 		if zn == nil || !zn.Populated() {
 			continue
 		}
-		k.pr(LogWarning, "Node 0 %s free:%dkB boost:0kB min:%dkB low:%dkB high:%dkB reserved_highatomic:0KB active_anon:0kB inactive_anon:0kB active_file:0kB inactive_file:0kB unevictable:0kB writepending:0kB present:%dkB managed:%dkB mlocked:0kB bounce:0kB free_pcp:0kB local_pcp:0kB free_cma:0kB",
-			zn.ID, K(zn.FreePages), K(zn.WmarkMin), K(zn.WmarkLow), K(zn.WmarkHigh), K(zn.Present), K(zn.Managed))
+		pcp := uint64(zn.PCP.Count)
+		k.pr(LogWarning, "Node 0 %s free:%dkB boost:0kB min:%dkB low:%dkB high:%dkB reserved_highatomic:%dKB active_anon:0kB inactive_anon:0kB active_file:0kB inactive_file:0kB unevictable:0kB writepending:0kB present:%dkB managed:%dkB mlocked:0kB bounce:0kB free_pcp:%dkB local_pcp:%dkB free_cma:0kB",
+			zn.ID, K(zn.FreePages), K(zn.WmarkMin), K(zn.WmarkLow), K(zn.WmarkHigh), K(zn.NrReservedHighatomic), K(zn.Present), K(zn.Managed), K(pcp), K(pcp))
 		var r strings.Builder
 		r.WriteString("lowmem_reserve[]:")
 		for j := phys.ZoneID(0); j < phys.NumZones; j++ {
@@ -267,7 +275,14 @@ func (k *Kernel) showMem(maxZone phys.ZoneID) {
 			nr := zn.FreeArea[o].NrFree
 			fmt.Fprintf(&r, "%d*%dkB ", nr, 4<<o)
 			if nr > 0 {
-				r.WriteString("(M) ")
+				// show_migration_types: the letters of the non-empty lists
+				r.WriteByte('(')
+				for mt := buddy.MigrateType(0); mt < buddy.NumMigrateTypes; mt++ {
+					if zn.FreeArea[o].List[mt].N > 0 {
+						r.WriteString(mt.Letter())
+					}
+				}
+				r.WriteString(") ")
 			}
 			total += nr << o
 		}
@@ -276,7 +291,7 @@ func (k *Kernel) showMem(maxZone phys.ZoneID) {
 	}
 	k.pr(LogWarning, "Node 0 hugepages_total=0 hugepages_free=0 hugepages_surp=0 hugepages_size=1048576kB")
 	k.pr(LogWarning, "Node 0 hugepages_total=0 hugepages_free=0 hugepages_surp=0 hugepages_size=2048kB")
-	k.pr(LogWarning, "%d total pagecache pages", c.file)
+	k.pr(LogWarning, "%d total pagecache pages", c.file+c.shmem)
 	k.pr(LogWarning, "0 pages in swap cache")
 	k.pr(LogWarning, "Free swap  = 0kB")
 	k.pr(LogWarning, "Total swap = 0kB")

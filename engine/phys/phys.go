@@ -76,6 +76,28 @@ const (
 	FlagBuddy    uint8 = 1 << iota // PageBuddy: the first frame of a free block; Order is valid
 	FlagReserved                   // PageReserved: never handed to the buddy allocator
 	FlagHead                       // the first frame of an allocated block; Order is valid
+	FlagPCP                        // the first frame of a free block on a per-CPU list (pcp_list); Order is valid
+)
+
+// FlagMTShift and FlagMTMask place a 2-bit migrate type in Flags: for a
+// FlagBuddy frame the free list it is on (free_list[mt]), for a FlagPCP
+// frame the type it goes back to the buddy allocator with (the kernel
+// keeps that in page->index: set_pcppage_migratetype). Package buddy
+// owns their meaning.
+const (
+	FlagMTShift       = 4
+	FlagMTMask  uint8 = 3 << FlagMTShift
+)
+
+// The firmware's memory map of the QEMU PC the reference guest ran on
+// (SeaBIOS e820; a -m 256M guest logs "Early memory node ranges / node 0:
+// [mem 0x0000000000001000-0x000000000009efff] / node 0: [mem
+// 0x0000000000100000-0x000000000ffdffff]").
+const (
+	firstMiB         = (1 << 20) >> arch.PageShift // 256
+	lowReservedEnd   = 0x9f                        // the EBDA starts in this page (0x9fc00)
+	firmwareTopPages = 32                          // 128 KiB below the end of low RAM (0xffe0000-0xfffffff at 256 MiB)
+	pciHoleStart     = (3 << 30) >> arch.PageShift // the PCI hole of a machine above 3 GiB
 )
 
 // NoPFN ends a free list and marks "no frame".
@@ -84,8 +106,9 @@ const NoPFN = ^uint32(0)
 // Frame is the struct-page analogue of one page frame.
 //
 // Invariants (checked by CheckInvariants and by the buddy allocator's):
-//   - Owner == OwnerFree exactly for frames inside a free buddy block;
-//     FlagBuddy is set on the first frame of each such block only, and
+//   - Owner == OwnerFree exactly for frames inside a free block, in the
+//     buddy allocator's free lists or on a per-CPU list; FlagBuddy (or
+//     FlagPCP) is set on the first frame of each such block only, and
 //     Next/Prev are meaningful only there.
 //   - FlagReserved frames have Owner Reserved, Hole, KernelImage, ZeroPage or
 //     Memblock and Refcount 1; they never enter the buddy allocator.
@@ -109,8 +132,12 @@ type Page = [arch.PageSize]byte
 type Config struct {
 	// RAM is the amount of memory in bytes: 16 MiB … 4 GiB, a whole number of pages.
 	RAM uint64
-	// Kernel is "6.1" or "2.0"; it selects the kernel image's size and place.
+	// Kernel is "6.1" or "2.0"; it selects the kernel image's default size and place.
 	Kernel string
+	// ImageStart and ImagePages, when ImagePages is not 0, place the kernel
+	// image instead of the default (the kernel layer derives Debian's;
+	// package kernel, "Boot").
+	ImageStart, ImagePages uint64
 }
 
 // Mem is the physical memory of one machine.
@@ -120,7 +147,10 @@ type Mem struct {
 	// content[pfn] is the frame's bytes, or nil while they are all zero.
 	content []*Page
 
-	ram          uint64 // bytes of RAM (excluding holes)
+	ram uint64 // bytes of RAM (excluding holes)
+	// usable is the e820 map's usable RAM as pfn ranges [start, end),
+	// ascending: what Linux counts as present (memblock.memory).
+	usable       [][2]uint64
 	zoneStart    [NumZones]uint64
 	zoneEnd      [NumZones]uint64 // zone span [start, end) in pfns; empty when equal
 	kernelStart  uint64           // first pfn of the kernel image
@@ -165,10 +195,9 @@ func New(cfg Config) (*Mem, error) {
 	ramPages := cfg.RAM >> arch.PageShift
 	maxPFN := ramPages
 	// The PCI hole of a >3 GiB machine (see the package comment).
-	const holeStart = (3 << 30) >> arch.PageShift
-	if ramPages > holeStart {
-		m.holeStart, m.holeEnd = holeStart, MaxDMA32PFN
-		maxPFN = ramPages + (MaxDMA32PFN - holeStart)
+	if ramPages > pciHoleStart {
+		m.holeStart, m.holeEnd = pciHoleStart, MaxDMA32PFN
+		maxPFN = ramPages + (MaxDMA32PFN - pciHoleStart)
 	}
 	m.Frames = make([]Frame, maxPFN)
 	m.content = make([]*Page, maxPFN)
@@ -182,8 +211,21 @@ func New(cfg Config) (*Mem, error) {
 			fs[i] = Frame{Next: NoPFN, Prev: NoPFN, Zone: z}
 		}
 	}
-	// 1. The first 1 MiB (reference/facts.md §3.7).
-	m.reserve(0, (1<<20)>>arch.PageShift, OwnerReserved)
+	// 1. The firmware's memory map (see the package comment): pfn 0 is
+	// reserved (e820: update [mem 0x00000000-0x00000fff] usable ==>
+	// reserved), pfn 1 … 0x9e are RAM that Linux reserves with the rest
+	// of the first MiB (reference/facts.md §3.7), 0x9f … 0xff are no RAM
+	// (the EBDA, the VGA window, the BIOS ROM), and the last 128 KiB below
+	// the end of low RAM are reserved by the firmware.
+	lowEnd := min(ramPages, uint64(pciHoleStart))
+	m.usable = [][2]uint64{{1, lowReservedEnd}, {firstMiB, lowEnd - firmwareTopPages}}
+	if ramPages > pciHoleStart {
+		m.usable = append(m.usable, [2]uint64{MaxDMA32PFN, maxPFN})
+	}
+	m.reserve(0, 1, OwnerReserved)
+	m.reserve(1, lowReservedEnd, OwnerReserved)
+	m.reserve(lowReservedEnd, firstMiB, OwnerHole)
+	m.reserve(lowEnd-firmwareTopPages, lowEnd, OwnerReserved)
 	// 2. The PCI hole.
 	if m.holeEnd > m.holeStart {
 		m.reserve(m.holeStart, m.holeEnd, OwnerHole)
@@ -193,6 +235,12 @@ func New(cfg Config) (*Mem, error) {
 	start, size := uint64(16<<20), uint64(8<<20)
 	if cfg.Kernel == "2.0" || cfg.RAM < 64<<20 {
 		start, size = 1<<20, 1<<20
+	}
+	if cfg.ImagePages != 0 {
+		start, size = cfg.ImageStart, cfg.ImagePages<<arch.PageShift
+		if start < firstMiB<<arch.PageShift || start%arch.PageSize != 0 || (start+size)>>arch.PageShift > lowEnd-firmwareTopPages {
+			return nil, fmt.Errorf("%w: a kernel image of %d pages at %#x does not fit in %d MiB", ErrConfig, cfg.ImagePages, start, cfg.RAM>>20)
+		}
 	}
 	m.kernelStart, m.kernelPages = start>>arch.PageShift, size>>arch.PageShift
 	m.reserve(m.kernelStart, m.kernelStart+m.kernelPages, OwnerKernelImage)
@@ -222,6 +270,48 @@ func (m *Mem) Reserve(start, end uint64, o Owner) error {
 		}
 	}
 	m.reserve(start, end, o)
+	return nil
+}
+
+// Present reports whether pfn is usable RAM in the firmware's map (what
+// memblock.memory holds and zones count as present_pages).
+func (m *Mem) Present(pfn uint64) bool {
+	for _, r := range m.usable {
+		if pfn >= r[0] && pfn < r[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// Usable returns the e820 map's usable RAM as pfn ranges [start, end).
+func (m *Mem) Usable() [][2]uint64 { return append([][2]uint64(nil), m.usable...) }
+
+// PresentPages is the number of usable RAM frames (physpages).
+func (m *Mem) PresentPages() uint64 {
+	var n uint64
+	for _, r := range m.usable {
+		n += r[1] - r[0]
+	}
+	return n
+}
+
+// Unreserve hands the reserved frames [start, end) of owner o back for
+// freeing (free_reserved_area: ClearPageReserved, refcount 1), owned
+// OwnerAllocated until the caller frees them to the page allocator.
+func (m *Mem) Unreserve(start, end uint64, o Owner) error {
+	if start >= end || end > m.MaxPFN() {
+		return fmt.Errorf("phys: unreserve [%#x, %#x): outside memory", start, end)
+	}
+	for pfn := start; pfn < end; pfn++ {
+		if f := &m.Frames[pfn]; f.Owner != o || f.Flags != FlagReserved {
+			return fmt.Errorf("phys: unreserve [%#x, %#x): pfn %#x is %s", start, end, pfn, f.Owner)
+		}
+	}
+	for pfn := start; pfn < end; pfn++ {
+		f := &m.Frames[pfn]
+		f.Owner, f.Flags, f.Order, f.Refcount = OwnerAllocated, FlagHead, 0, 1
+	}
 	return nil
 }
 

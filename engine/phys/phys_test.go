@@ -47,9 +47,22 @@ func TestLayout(t *testing.T) {
 			if s, e := m.KernelImage(); s != c.kernelStart || m.ZeroPFN() != e-1 {
 				t.Fatalf("kernel image %#x-%#x zero page %#x", s, e, m.ZeroPFN())
 			}
+			// the e820 map of a QEMU PC: pfn 0 reserved, 1-0x9e RAM that
+			// Linux reserves, 0x9f-0xff no RAM, 128 KiB reserved below
+			// the end of low RAM
 			for pfn := uint64(0); pfn < 256; pfn++ {
-				if m.Frame(pfn).Owner != OwnerReserved {
-					t.Fatalf("pfn %#x in the first MiB is %s", pfn, m.Frame(pfn).Owner)
+				want := OwnerReserved
+				if pfn >= 0x9f {
+					want = OwnerHole
+				}
+				if m.Frame(pfn).Owner != want || m.Present(pfn) != (pfn >= 1 && pfn < 0x9f) {
+					t.Fatalf("pfn %#x in the first MiB is %s (present %v)", pfn, m.Frame(pfn).Owner, m.Present(pfn))
+				}
+			}
+			lowEnd := min(c.ram>>12, 0xc0000)
+			for pfn := lowEnd - 33; pfn < lowEnd; pfn++ {
+				if reserved := pfn >= lowEnd-32; (m.Frame(pfn).Owner == OwnerReserved) != reserved || m.Present(pfn) == reserved {
+					t.Fatalf("pfn %#x below the end of low RAM is %s (present %v)", pfn, m.Frame(pfn).Owner, m.Present(pfn))
 				}
 			}
 		})

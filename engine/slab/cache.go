@@ -58,8 +58,10 @@ type Cache struct {
 
 // slab is a struct slab: 2^Order frames cut into ObjPerSlab objects.
 //
-// Invariant: len(free) + inuse == ObjPerSlab; req[i] > 0 exactly for the
-// objects not on free; free is the free list, its last element the head.
+// Invariant: len(free) + inuse == ObjPerSlab; reqOf(i) > 0 exactly for
+// the objects not on free; free is the free list, its last element the
+// head. req is nil for a slab the boot filled whole (BootFill) and nobody
+// touched since: every object is in use with ObjectSize bytes.
 type slab struct {
 	pfn   uint64
 	base  uint64 // virtual address of object 0
@@ -67,6 +69,26 @@ type slab struct {
 	free  []int32  // free object indices, head last (LIFO)
 	req   []uint32 // requested size of allocated objects; 0 = free
 	inuse int
+}
+
+// reqOf is the requested size of object i (0: free).
+func (s *slab) reqOf(i int32) uint32 {
+	if s.req == nil {
+		return s.cache.ObjectSize
+	}
+	return s.req[i]
+}
+
+// setReq records the requested size of object i, materializing req for
+// a slab the boot filled.
+func (s *slab) setReq(i int32, v uint32) {
+	if s.req == nil {
+		s.req = make([]uint32, s.cache.ObjPerSlab)
+		for j := range s.req {
+			s.req[j] = s.cache.ObjectSize
+		}
+	}
+	s.req[i] = v
 }
 
 // alignUp rounds x up to a (a power of two).
@@ -308,7 +330,7 @@ func (c *Cache) alloc(gfp buddy.GFP, req uint64) (uint64, *Problem) {
 	}
 	i := s.free[len(s.free)-1]
 	s.free = s.free[:len(s.free)-1]
-	s.req[i] = uint32(req)
+	s.setReq(i, uint32(req))
 	s.inuse++
 	c.inuse++
 	addr := s.objAddr(i)
@@ -333,7 +355,7 @@ func (c *Cache) free(s *slab, i int32) {
 	}
 	s.writeFreePointer(i, head)
 	s.free = append(s.free, i)
-	s.req[i] = 0
+	s.setReq(i, 0)
 	s.inuse--
 	c.inuse--
 	a := c.a

@@ -78,19 +78,19 @@ func (a *Allocator) checkCache(c *Cache, seen map[uint64]bool) error {
 		if a.mem.Frame(s.pfn).Flags&phys.FlagHead == 0 || int(a.mem.Frame(s.pfn).Order) != c.Order {
 			return fmt.Errorf("slab: %s: slab at pfn %#x is not an order-%d block", c.Name, s.pfn, c.Order)
 		}
-		if len(s.req) != c.ObjPerSlab || len(s.free)+s.inuse != c.ObjPerSlab {
+		if s.req != nil && len(s.req) != c.ObjPerSlab || len(s.free)+s.inuse != c.ObjPerSlab {
 			return fmt.Errorf("slab: %s: slab %#x: %d free + %d inuse != %d", c.Name, s.pfn, len(s.free), s.inuse, c.ObjPerSlab)
 		}
 		isFree := make([]bool, c.ObjPerSlab)
 		for _, i := range s.free {
-			if i < 0 || int(i) >= c.ObjPerSlab || isFree[i] || s.req[i] != 0 {
+			if i < 0 || int(i) >= c.ObjPerSlab || isFree[i] || s.reqOf(i) != 0 {
 				return fmt.Errorf("slab: %s: slab %#x: bad free list entry %d", c.Name, s.pfn, i)
 			}
 			isFree[i] = true
 		}
 		n := 0
-		for i, r := range s.req {
-			if r != 0 {
+		for i := int32(0); i < int32(c.ObjPerSlab); i++ {
+			if s.reqOf(i) != 0 {
 				n++
 			} else if !isFree[i] {
 				return fmt.Errorf("slab: %s: slab %#x: object %d neither free nor allocated", c.Name, s.pfn, i)

@@ -255,7 +255,7 @@ func (a *Allocator) lookup(addr uint64) (s *slab, i int32, rem uint64, ok bool) 
 // large kmalloc. 0 for anything that is not a live block.
 func (a *Allocator) Ksize(p uint64) uint64 {
 	if s, i, rem, ok := a.lookup(p); ok {
-		if rem == 0 && int(i) < s.cache.ObjPerSlab && s.req[i] != 0 {
+		if rem == 0 && int(i) < s.cache.ObjPerSlab && s.reqOf(i) != 0 {
 			return uint64(s.cache.ObjectSize)
 		}
 		return 0
@@ -276,8 +276,8 @@ func (a *Allocator) Find(addr uint64) (Object, bool) {
 		if int(i) >= c.ObjPerSlab {
 			return Object{}, false
 		}
-		o := Object{Addr: s.objAddr(i), Size: uint64(c.ObjectSize), Req: uint64(s.req[i]), Cache: c.Name, Kind: "slab"}
-		if s.req[i] != 0 {
+		o := Object{Addr: s.objAddr(i), Size: uint64(c.ObjectSize), Req: uint64(s.reqOf(i)), Cache: c.Name, Kind: "slab"}
+		if s.reqOf(i) != 0 {
 			o.State = ObjAllocated
 		}
 		return o, true
@@ -306,7 +306,7 @@ func (a *Allocator) Kfree(p uint64) *Problem {
 		if rem != 0 || int(i) >= c.ObjPerSlab {
 			return a.slabErr(s, p, "Invalid object pointer 0x%x", p)
 		}
-		if s.req[i] == 0 {
+		if s.reqOf(i) == 0 {
 			return a.objectErr(s, i, "Object already free")
 		}
 		c.free(s, i)

@@ -60,7 +60,7 @@ func (a *Allocator) KmemCacheFree(c *Cache, p uint64) *Problem {
 	if rem != 0 || int(i) >= s.cache.ObjPerSlab {
 		return a.slabErr(s, p, "Invalid object pointer 0x%x", p)
 	}
-	if s.req[i] == 0 {
+	if s.reqOf(i) == 0 {
 		return a.objectErr(s, i, "Object already free")
 	}
 	s.cache.free(s, i)
@@ -95,8 +95,8 @@ func (a *Allocator) KmemCacheDestroy(c *Cache, caller string) *Problem {
 			}
 			a.bugHeader(&b, c, fmt.Sprintf("Objects remaining in %s on __kmem_cache_shutdown()", c.Name))
 			b.WriteString(a.slabInfoLine(s) + "\n")
-			for i := range s.req {
-				if s.req[i] != 0 {
+			for i := int32(0); i < int32(c.ObjPerSlab); i++ {
+				if s.reqOf(i) != 0 {
 					p := s.objAddr(int32(i))
 					fmt.Fprintf(&b, "Object 0x%016x @offset=%d\n", p, p-s.base)
 				}

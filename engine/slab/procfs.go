@@ -126,9 +126,9 @@ func (a *Allocator) Snapshot() Snapshot {
 			} else if len(s.free) > 0 {
 				ss.Role = "partial"
 			}
-			for i := range s.req {
-				o := ObjectSnapshot{Addr: s.objAddr(int32(i)), Req: uint64(s.req[i])}
-				if s.req[i] != 0 {
+			for i := int32(0); i < int32(c.ObjPerSlab); i++ {
+				o := ObjectSnapshot{Addr: s.objAddr(i), Req: uint64(s.reqOf(i))}
+				if s.reqOf(i) != 0 {
 					o.State = ObjAllocated
 				}
 				ss.Objects = append(ss.Objects, o)

@@ -1,0 +1,91 @@
+package slab
+
+import (
+	"mmplay/engine/arch"
+	"mmplay/engine/buddy"
+	"mmplay/engine/phys"
+)
+
+// BootFill allocates up to n objects of c for the kernel's own boot-time
+// work (package kernel, "Boot") and returns how many it made: what n
+// calls of kmem_cache_alloc(c, gfp) would leave behind, made a slab at a
+// time. Objects come from the CPU slab and the partial slabs first, one
+// by one; then each new slab is taken from the page allocator exactly as
+// allocate_slab takes it (same order, flags and migrate type) and its
+// first objects in hand-out order are marked in use at once.
+//
+// A simplification of the objects' contents: their bytes stay zero (the
+// kernel's owners write their own data, which mmplay does not model), and
+// only the objects left free get their free pointers written. With
+// init_on_alloc=0 the kernel would hand out a fresh slab's objects with
+// SLUB's free pointers still inside.
+func (a *Allocator) BootFill(c *Cache, n int, gfp buddy.GFP) int {
+	made := 0
+	for made < n && (c.cpu != nil && len(c.cpu.free) > 0 || len(c.partial) > 0) {
+		if p, _ := c.alloc(gfp, uint64(c.ObjectSize)); p == 0 {
+			return made
+		}
+		made++
+	}
+	for made < n {
+		k := min(n-made, c.ObjPerSlab)
+		if !c.bootSlab(gfp, k) {
+			return made
+		}
+		made += k
+	}
+	return made
+}
+
+// bootSlab is allocate_slab for BootFill: a new slab with its first k
+// objects (in the order the free list would hand them out) allocated; it
+// becomes the CPU slab, as the slab ___slab_alloc takes for the next
+// allocation does.
+func (c *Cache) bootSlab(gfp buddy.GFP, k int) bool {
+	a := c.a
+	g := gfp&^(buddy.GFP__ZERO|buddy.GFP__DMA|buddy.GFP__DMA32|buddy.GFP__RECLAIMABLE) | c.allocGFP | buddy.GFP__ZERO
+	pfn, err := a.pages.AllocPages(g, c.Order, phys.OwnerSlab)
+	if err != nil {
+		return false
+	}
+	n := c.ObjPerSlab
+	s := &slab{pfn: pfn, base: a.base + pfn<<arch.PageShift, cache: c, inuse: k}
+	c.inuse += k
+	c.slabs = append(c.slabs, s)
+	for i := uint64(0); i < 1<<c.Order; i++ {
+		a.slabOf[pfn+i] = s
+	}
+	if c.cpu != nil && len(c.cpu.free) > 0 {
+		c.partial = append(c.partial, c.cpu) // deactivate_slab: back to the partial list
+	}
+	c.cpu = s
+	a.record(arch.EvAlloc, s.base, arch.PageSize<<c.Order, pfn, c.Order, "new slab of "+c.Name)
+	if k == n {
+		return true // req stays nil: every object in use (slab.reqOf)
+	}
+	s.free, s.req = make([]int32, 0, n), make([]uint32, n)
+	order := make([]int32, n)
+	if c.randomSeq != nil {
+		pos := int(a.rng.next() % uint64(n))
+		for j := range order {
+			order[j] = c.randomSeq[(pos+j)%n]
+		}
+	} else {
+		for j := range order {
+			order[j] = int32(j)
+		}
+	}
+	for _, i := range order[:k] {
+		s.req[i] = c.ObjectSize
+	}
+	// the free ones, head last: order[k] is handed out next
+	for j := n - 1; j >= k; j-- {
+		s.free = append(s.free, order[j])
+	}
+	var next uint64
+	for _, i := range s.free {
+		s.writeFreePointer(i, next)
+		next = s.objAddr(i)
+	}
+	return true
+}
