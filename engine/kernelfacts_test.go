@@ -365,9 +365,56 @@ func checkAlign(t *testing.T, f factSet) {
 	f.check("VMALLOC_START", va >= 0xffffc90000000000 && va <= 0xffffe8ffffffffff, "vmalloc at %#x", va)
 }
 
+// factsPreludeSrc is what the measuring module did before its page
+// allocator and vmalloc scenarios in the default boot (README "What was
+// measured": (a) the kmalloc size classes, large kmallocs, 64 live
+// objects per size, the caches by GFP flag; (b) kmalloc at and above
+// KMALLOC_MAX_SIZE), as measure_ab(): the free counts of (c) and the
+// physical runs of (d) were taken in the state these left behind.
+const factsPreludeSrc = `
+static unsigned long ab_large[] = {16385, 20000, 24576, 32768, 32769, 65536, 131072, 262144, 1048576, 1048577, 2097152, 4194304};
+static unsigned long ab_sizes[] = {1, 8, 16, 24, 32, 64, 96, 100, 128, 192, 200, 256, 512, 1000, 1024, 2048, 3000, 4096, 5000, 8192, 12000, 16384, 65536};
+static gfp_t ab_flags[] = {GFP_DMA, GFP_KERNEL_ACCOUNT, GFP_KERNEL | __GFP_RECLAIMABLE, GFP_KERNEL};
+static void *ab_objs[64];
+
+static void measure_ab(void)
+{
+    unsigned long n, good = 4194304, badsz = 8388608, mid;
+    int i, j, k;
+    void *p;
+
+    for (n = 1; n <= 16384; n++)
+        kfree(kmalloc(n, GFP_KERNEL));
+    for (i = 0; i < sizeof ab_large / sizeof ab_large[0]; i++)
+        kfree(kmalloc(ab_large[i], GFP_KERNEL));
+    for (i = 0; i < sizeof ab_sizes / sizeof ab_sizes[0]; i++) {
+        k = ab_sizes[i] > 8192 ? 8 : 64;
+        for (j = 0; j < k; j++)
+            ab_objs[j] = kmalloc(ab_sizes[i], GFP_KERNEL);
+        for (j = 0; j < k; j++)
+            kfree(ab_objs[j]);
+    }
+    for (i = 0; i < 4; i++)
+        kfree(kmalloc(100, ab_flags[i]));
+    kfree(kmalloc(4194304, GFP_KERNEL));
+    p = kmalloc(4194305, GFP_KERNEL | __GFP_NOWARN);
+    p = kmalloc(8388608, GFP_KERNEL | __GFP_NOWARN);
+    while (badsz - good > 1) {
+        mid = good + (badsz - good) / 2;
+        p = kmalloc(mid, GFP_KERNEL | __GFP_NOWARN);
+        if (p) {
+            good = mid;
+            kfree(p);
+        } else {
+            badsz = mid;
+        }
+    }
+}
+`
+
 // vmalloc sizes in /proc/vmallocinfo, guard gaps, bursts, vmalloc(0),
 // vzalloc, physical runs, ioremap (README "vmalloc", "ioremap").
-const factsVmallocSrc = factsModuleHead + `
+const factsVmallocSrc = factsModuleHead + factsPreludeSrc + `
 static unsigned long reqs[] = {1, 4096, 4097, 65536, 1048576};
 static void *areas[5], *burst[3][5];
 static int bursts[] = {1, 3, 16};
@@ -389,6 +436,10 @@ static int __init facts_init(void)
     unsigned char *z;
     unsigned long ram;
 
+    measure_ab();
+    for (i = 0; i <= 10; i++)
+        free_pages(__get_free_pages(GFP_KERNEL, i), i);
+    free_pages(__get_free_pages(GFP_KERNEL | __GFP_NOWARN, 11), 11);
     for (i = 0; i < 5; i++) {
         areas[i] = vmalloc(reqs[i]);
         pr_info("F vm %lu %lx %d\n", reqs[i], (unsigned long)areas[i], runs(areas[i], reqs[i]));
@@ -741,6 +792,9 @@ const factsBuddySrc = `// mmplay: ram=256M debug=off
 #include <linux/module.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/vmalloc.h>
 #include <linux/uaccess.h>
 #include <stdio.h>
 #include <fcntl.h>
@@ -754,7 +808,9 @@ static ssize_t bw(struct file *f, const char __user *buf, size_t n, loff_t *pos)
     char c;
     if (copy_from_user(&c, buf, 1))
         return -EFAULT;
-    if (c == 'F') {
+    if (c == 'A') {
+        measure_ab();
+    } else if (c == 'F') {
         free_pages(block, order);
     } else {
         order = c - '0';
@@ -798,8 +854,9 @@ static void dma32(const char *tag, int o)
 int main(void)
 {
     int fd = open("/dev/bfacts", O_WRONLY), o;
-    char c;
+    char c = 'A';
     dma32("boot", -1);
+    write(fd, &c, 1);
     for (o = 0; o <= 10; o++) {
         dma32("before", o);
         c = '0' + o;
@@ -816,7 +873,8 @@ int main(void)
 
 func checkBuddy(t *testing.T, f factSet) {
 	src := strings.Replace(factsBuddySrc, "#include <stdio.h>", "#include <stdio.h>\n#include <string.h>", 1)
-	r, _ := runFacts(t, "kfacts_buddy.c", src, "")
+	src = strings.Replace(src, "static unsigned long block;", factsPreludeSrc+"\nstatic unsigned long block;", 1)
+	r, _ := runFacts(t, "kfacts_buddy.c", src, "ram=256M,debug=off")
 	counts := map[string][]uint64{} // "tag order" → DMA32 nr_free per order
 	for _, l := range strings.Split(string(r.Stdout), "\n") {
 		p := strings.Fields(l)

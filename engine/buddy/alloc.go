@@ -12,18 +12,18 @@ import (
 type allocFlags uint32
 
 const (
-	allocWmarkMin      allocFlags = 0     // ALLOC_WMARK_MIN
-	allocWmarkLow      allocFlags = 1     // ALLOC_WMARK_LOW
-	allocWmarkHigh     allocFlags = 2     // ALLOC_WMARK_HIGH
-	allocWmarkMask     allocFlags = 3     // ALLOC_WMARK_MASK
-	allocNoWatermarks  allocFlags = 0x04  // ALLOC_NO_WATERMARKS
-	allocOOM           allocFlags = 0x08  // ALLOC_OOM: an OOM victim's retry
-	allocNonBlock      allocFlags = 0x10  // ALLOC_NON_BLOCK: the caller cannot reclaim
-	allocMinReserve    allocFlags = 0x20  // ALLOC_MIN_RESERVE: __GFP_HIGH
-	allocNoFragment    allocFlags = 0x100 // ALLOC_NOFRAGMENT
-	allocHighAtomic    allocFlags = 0x200 // ALLOC_HIGHATOMIC
-	allocKswapd        allocFlags = 0x800 // ALLOC_KSWAPD (= __GFP_KSWAPD_RECLAIM)
-	allocReserves                 = allocNonBlock | allocMinReserve | allocHighAtomic | allocOOM
+	allocWmarkMin     allocFlags = 0     // ALLOC_WMARK_MIN
+	allocWmarkLow     allocFlags = 1     // ALLOC_WMARK_LOW
+	allocWmarkHigh    allocFlags = 2     // ALLOC_WMARK_HIGH
+	allocWmarkMask    allocFlags = 3     // ALLOC_WMARK_MASK
+	allocNoWatermarks allocFlags = 0x04  // ALLOC_NO_WATERMARKS
+	allocOOM          allocFlags = 0x08  // ALLOC_OOM: an OOM victim's retry
+	allocNonBlock     allocFlags = 0x10  // ALLOC_NON_BLOCK: the caller cannot reclaim
+	allocMinReserve   allocFlags = 0x20  // ALLOC_MIN_RESERVE: __GFP_HIGH
+	allocNoFragment   allocFlags = 0x100 // ALLOC_NOFRAGMENT
+	allocHighAtomic   allocFlags = 0x200 // ALLOC_HIGHATOMIC
+	allocKswapd       allocFlags = 0x800 // ALLOC_KSWAPD (= __GFP_KSWAPD_RECLAIM)
+	allocReserves                = allocNonBlock | allocMinReserve | allocHighAtomic | allocOOM
 )
 
 // wmark is wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK).
@@ -249,6 +249,7 @@ func (a *Allocator) getPageFromFreelist(r *request, af allocFlags) (uint64, bool
 				continue
 			}
 			if pfn, ok := a.rmqueue(z, r, af); ok {
+				z.Allocs++
 				if af&allocHighAtomic != 0 {
 					a.reserveHighatomic(z, pfn)
 				}

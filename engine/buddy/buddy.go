@@ -79,6 +79,9 @@ type Zone struct {
 	NrReservedHighatomic uint64
 	// PCP is the per-CPU page lists of the one CPU (per_cpu_pageset).
 	PCP PerCPUPages
+	// Allocs counts the blocks allocated from this zone (zone_statistics:
+	// numa_hit and numa_local on the one node).
+	Allocs uint64
 }
 
 // Populated reports whether the zone has managed memory (populated_zone).

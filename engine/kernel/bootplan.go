@@ -79,6 +79,14 @@ const (
 	// "RAMDISK: [mem 0x0ffdb000-0x0ffdffff]" for a small one), below
 	// initrd_addr_max (2 GiB).
 	initrdPages = 256
+	// initPages is the image's __init code and data, freed when the boot
+	// is done ("Freeing unused kernel image (initmem) memory"; modelled:
+	// 2.8 MiB). It sits between .data and .bss; .bss and brk take
+	// imageBssPages at the image's end (the proportions of a Debian
+	// kernel's "Memory: … (16384K kernel code, 2486K rwdata, 11780K
+	// rodata, 4148K init, 4956K bss …)" line).
+	initPages     = 700
+	imageBssPages = 1578
 )
 
 // memblockStep is one memblock allocation of the boot.
@@ -97,6 +105,7 @@ type bootPlan struct {
 	guest      bool   // Debian's kernel, as measured (RAM ≥ guestMinRAM on 6.1)
 	imageStart uint64 // bytes
 	imagePages uint64 // 0: package phys's default
+	initStart  uint64 // first pfn of the image's __init section (initPages), 0: none
 	memblock   []memblockStep
 	// scale is the fraction of the guest's boot work (slab objects,
 	// tasks, page cache) a machine runs: 1 unless that would take more
@@ -109,7 +118,8 @@ type bootPlan struct {
 func planBoot(ram uint64) bootPlan {
 	p := bootPlan{guest: ram >= guestMinRAM, scale: 1, memblock: memblockSteps(ram)}
 	if p.guest {
-		p.imageStart, p.imagePages = 16<<20, debianImagePages()
+		p.imageStart, p.imagePages = 16<<20, debianImagePages()+initPages
+		p.initStart = p.imageStart>>arch.PageShift + p.imagePages - imageBssPages - initPages
 	}
 	return p
 }
@@ -198,7 +208,7 @@ func presentPagesFor(ram uint64) uint64 {
 }
 
 // debianImagePages is the kernel image as the boot leaves it (code,
-// rodata, data, bss, after __init memory is freed), derived from the
+// rodata, data, bss; the boot reserves initPages more and frees them), derived from the
 // guest's measured MemTotal: its present pages, less MemTotal, less every
 // other reservation the boot keeps (the first MiB's usable pages and the
 // memblock plan; the initramfs is freed after unpacking). Debian's

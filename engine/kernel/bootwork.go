@@ -63,7 +63,7 @@ var bootCaches = []bootCache{
 	{"inode_cache", 600, 0, rcl, 1300},
 	{"filp", 256, 0, hw | acct, 600},
 	{"mnt_cache", 320, 0, hw | acct, 40},
-	{"kernfs_node_cache", 128, 0, hw, 26000},
+	{"kernfs_node_cache", 128, 0, hw, 22700},
 	{"kernfs_iattrs_cache", 88, 0, hw, 300},
 	{"radix_tree_node", 576, 0, rcl, 420},
 	{"proc_inode_cache", 680, 0, rcl, 420},
@@ -88,6 +88,21 @@ var bootKmalloc = []struct {
 	{256, 1200}, {512, 1600}, {1024, 900}, {2048, 500}, {4096, 250}, {8192, 40},
 }
 
+// bootTransient is the objects each boot round makes and frees two rounds
+// later (modelled): a cache name, or a kmalloc size.
+var bootTransient = []struct {
+	cache string
+	size  uint64
+	objs  int
+}{
+	{"Acpi-Parse", 0, 400}, {"Acpi-State", 0, 300}, {"", 256, 200}, {"", 1024, 60}, {"names_cache", 0, 16},
+}
+
+type transient struct {
+	c *slab.Cache
+	p uint64
+}
+
 // bootTask is what each task holds: one object of each of these caches,
 // plus its kernel stack. Kernel threads share init's files and fs.
 var taskCaches = []string{"task_struct", "pid", "sighand_cache", "signal_cache"}
@@ -102,8 +117,9 @@ const (
 	// binary, its links and the measuring module (modelled).
 	rootfsPages = 1100
 	// initCommands is the commands init runs before the snippet's task
-	// (mount, mkdir, mdev, …), each a short-lived child (modelled).
-	initCommands = 12
+	// (mount, mkdir, mdev, cat of /proc files, …), each a short-lived
+	// child (modelled).
+	initCommands = 40
 	bootRounds   = 16
 )
 
@@ -178,7 +194,7 @@ func (k *Kernel) bootWork(s *slab.Allocator, v Vmalloc) error {
 	k.Pages.SetupPCP(true)
 	// 6. The rest of start_kernel and the initcalls, interleaved: caches
 	// fill, kernel threads start, scratch kmallocs come and go.
-	var scratch [][]uint64
+	var scratch [][]transient
 	task := func() error {
 		for _, name := range taskCaches {
 			if s.BootFill(caches[name], 1, buddy.GFP_KERNEL) != 1 {
@@ -214,30 +230,63 @@ func (k *Kernel) bootWork(s *slab.Allocator, v Vmalloc) error {
 	kthreads := k.scaled(bootKthreads)
 	for r := 0; r < bootRounds; r++ {
 		share := func(n int) int { return n*(r+1)/bootRounds - n*r/bootRounds }
+		// the caches grow a slab at a time, taking turns as their CPU
+		// slabs run out: the long-lived objects and the transient ones
+		// (the ACPI interpreter's parse trees and walk states while it
+		// loads the namespace, path names, scratch buffers), which are
+		// freed two rounds later, their emptied slabs going back to the
+		// page allocator between the long-lived ones
+		type turn struct {
+			c         *slab.Cache
+			slabs     int
+			transient int // objects, when transient
+		}
+		var turns []turn
 		for _, f := range fills {
 			if n := share(f.full); n > 0 {
-				s.BootFill(f.c, n*f.c.ObjPerSlab, buddy.GFP_KERNEL)
+				turns = append(turns, turn{c: f.c, slabs: n})
 			}
 		}
-		for i := share(kthreads); i > 0; i-- {
-			if err := task(); err != nil {
-				return err
+		for _, tr := range bootTransient {
+			c := s.KmallocCache(tr.size, buddy.GFP_KERNEL)
+			if tr.cache != "" {
+				c = caches[tr.cache]
+			}
+			if n := k.scaled(tr.objs); n > 0 {
+				turns = append(turns, turn{c: c, slabs: (n + c.ObjPerSlab - 1) / c.ObjPerSlab, transient: n})
 			}
 		}
-		// scratch buffers (firmware tables parsed, names built,
-		// temporary arrays), freed two rounds later
-		var batch []uint64
-		for _, size := range []uint64{64, 256, 512, 1024, 4096} {
-			for i := 0; i < k.scaled(8); i++ {
-				if p, _ := s.Kmalloc(size, buddy.GFP_KERNEL); p != 0 {
-					batch = append(batch, p)
+		var batch []transient
+		for more := true; more; {
+			more = false
+			for i := range turns {
+				tu := &turns[i]
+				if tu.slabs == 0 {
+					continue
+				}
+				tu.slabs--
+				more = more || tu.slabs > 0
+				if tu.transient == 0 {
+					s.BootFill(tu.c, tu.c.ObjPerSlab, buddy.GFP_KERNEL)
+					continue
+				}
+				for j := min(tu.transient, tu.c.ObjPerSlab); j > 0; j-- {
+					if p, _ := s.KmemCacheAlloc(tu.c, buddy.GFP_KERNEL); p != 0 {
+						batch = append(batch, transient{tu.c, p})
+					}
+					tu.transient--
 				}
 			}
 		}
 		scratch = append(scratch, batch)
 		if r >= 2 {
-			for _, p := range scratch[r-2] {
-				s.Kfree(p)
+			for _, o := range scratch[r-2] {
+				s.KmemCacheFree(o.c, o.p)
+			}
+		}
+		for i := share(kthreads); i > 0; i-- {
+			if err := task(); err != nil {
+				return err
 			}
 		}
 		if r == bootRounds/4 {
@@ -260,8 +309,8 @@ func (k *Kernel) bootWork(s *slab.Allocator, v Vmalloc) error {
 		}
 	}
 	for _, b := range scratch[max(0, len(scratch)-2):] {
-		for _, p := range b {
-			s.Kfree(p)
+		for _, o := range b {
+			s.KmemCacheFree(o.c, o.p)
 		}
 	}
 	for _, f := range fills {
@@ -285,39 +334,105 @@ func (k *Kernel) bootWork(s *slab.Allocator, v Vmalloc) error {
 		k.Pages.FreeReserved(k.initrd.start, end)
 		k.pr(LogInfo, "Freeing initrd memory: %dK", k.initrd.pages*4)
 	}
-	// 9. User space: init (PID 1) runs the initramfs's script; each
-	// command is a child that execs, runs and exits.
-	proc := func() (pts, anon []uint64) {
-		for i := 0; i < 5; i++ { // PGD (+ its user copy), PUD, PMD, PTE tables
-			if p, ok := k.bootPages(buddy.GFP_PGTABLE_USER, 0, phys.OwnerPageTable); ok {
-				pts = append(pts, p)
-			}
+	// free_initmem: the image's __init section goes to the buddy
+	// allocator a page at a time (free_reserved_area), through the
+	// per-CPU lists, which overflow and drain into the buddy lists
+	if k.plan.initStart != 0 {
+		end := k.plan.initStart + initPages
+		if err := k.Mem.Unreserve(k.plan.initStart, end, phys.OwnerKernelImage); err != nil {
+			return err
 		}
-		for i := 0; i < 24; i++ { // stack, data, bss, heap
-			if p, ok := k.bootPages(buddy.GFP_HIGHUSER_MOVABLE|buddy.GFP__ZERO, 0, phys.OwnerUserAnon); ok {
-				anon = append(anon, p)
-			}
-		}
-		return
+		k.Pages.FreeReserved(k.plan.initStart, end)
+		k.pr(LogInfo, "Freeing unused kernel image (initmem) memory: %dK", initPages*4)
 	}
+	// 9. User space: init (PID 1) runs the initramfs's script; each
+	// command is a child that forks (task structures, page tables),
+	// execs (a path lookup through names_cache), runs (its stack and
+	// heap; reading a /proc file through a seq_file buffer; the dentries,
+	// inodes and small objects it leaves in the caches) and exits: its
+	// pages go back at once, its task structures after an RCU grace
+	// period, when the next command exits.
 	if err := task(); err != nil { // init
 		return err
 	}
-	s.BootFill(caches["mm_struct"], 1, buddy.GFP_KERNEL)
-	s.BootFill(caches["files_cache"], 1, buddy.GFP_KERNEL)
-	s.BootFill(caches["fs_cache"], 1, buddy.GFP_KERNEL)
-	s.BootFill(caches["vm_area_struct"], 20, buddy.GFP_KERNEL)
-	proc()
+	for _, x := range []struct {
+		name string
+		n    int
+	}{{"mm_struct", 1}, {"files_cache", 1}, {"fs_cache", 1}, {"vm_area_struct", 20}, {"anon_vma", 4}, {"anon_vma_chain", 8}} {
+		s.BootFill(caches[x.name], x.n, buddy.GFP_KERNEL)
+	}
+	for i := 0; i < 5; i++ { // init's page tables and pages
+		k.bootPages(buddy.GFP_PGTABLE_USER, 0, phys.OwnerPageTable)
+	}
+	for i := 0; i < 24; i++ {
+		k.bootPages(buddy.GFP_HIGHUSER_MOVABLE|buddy.GFP__ZERO, 0, phys.OwnerUserAnon)
+	}
 	if err := task(); err != nil { // the task that will run the snippet
 		return err
 	}
+	type child struct {
+		pages []uint64 // page tables and anonymous pages
+		objs  []struct {
+			c *slab.Cache
+			p uint64
+		}
+	}
+	var prev *child
 	for c := k.scaled(initCommands); c > 0; c-- {
-		pts, anon := proc()
-		for _, p := range anon {
+		ch := &child{}
+		obj := func(name string, n int) {
+			for i := 0; i < n; i++ {
+				if p, _ := s.KmemCacheAlloc(caches[name], buddy.GFP_KERNEL); p != 0 {
+					ch.objs = append(ch.objs, struct {
+						c *slab.Cache
+						p uint64
+					}{caches[name], p})
+				}
+			}
+		}
+		obj("task_struct", 1)
+		obj("pid", 1)
+		obj("cred_jar", 1)
+		obj("signal_cache", 1)
+		obj("sighand_cache", 1)
+		obj("files_cache", 1)
+		obj("fs_cache", 1)
+		obj("mm_struct", 1)
+		obj("vm_area_struct", 12)
+		obj("anon_vma", 3)
+		obj("anon_vma_chain", 4)
+		for i := 0; i < 5; i++ { // PGD (+ its user copy), PUD, PMD, PTE tables
+			if p, ok := k.bootPages(buddy.GFP_PGTABLE_USER, 0, phys.OwnerPageTable); ok {
+				ch.pages = append(ch.pages, p)
+			}
+		}
+		if p, _ := s.KmemCacheAlloc(caches["names_cache"], buddy.GFP_KERNEL); p != 0 { // execve's getname
+			s.KmemCacheFree(caches["names_cache"], p)
+		}
+		for i := 0; i < 16; i++ { // stack, data, bss, heap
+			if p, ok := k.bootPages(buddy.GFP_HIGHUSER_MOVABLE|buddy.GFP__ZERO, 0, phys.OwnerUserAnon); ok {
+				ch.pages = append(ch.pages, p)
+			}
+		}
+		if p, _ := s.Kmalloc(4096, buddy.GFP_KERNEL); p != 0 { // seq_file's buffer
+			s.Kfree(p)
+		}
+		s.BootFill(caches["dentry"], 12, buddy.GFP_KERNEL)
+		s.BootFill(caches["proc_inode_cache"], 4, buddy.GFP_KERNEL)
+		s.BootFill(s.KmallocCache(64, buddy.GFP_KERNEL), 16, buddy.GFP_KERNEL)
+		for _, p := range ch.pages { // exit_mmap
 			k.bootFree(p)
 		}
-		for _, p := range pts {
-			k.bootFree(p)
+		if prev != nil { // the previous command's task, after RCU
+			for _, o := range prev.objs {
+				s.KmemCacheFree(o.c, o.p)
+			}
+		}
+		prev = ch
+	}
+	if prev != nil {
+		for _, o := range prev.objs {
+			s.KmemCacheFree(o.c, o.p)
 		}
 	}
 	k.boot.done = true

@@ -296,7 +296,7 @@ func TestProcSeqFile(t *testing.T) {
 	if got, ok := k.ReadProc("scullp2"); !ok || got != want {
 		t.Errorf("proc_ops read %q", got)
 	}
-	if names := k.ProcFiles(); strings.Join(names, ",") != "buddyinfo,devices,meminfo,pagetypeinfo,scullp2,scullpmem,slabinfo,vmallocinfo" {
+	if names := k.ProcFiles(); strings.Join(names, ",") != "buddyinfo,devices,meminfo,pagetypeinfo,scullp2,scullpmem,slabinfo,vmallocinfo,zoneinfo" {
 		t.Errorf("proc files %q", names)
 	}
 	leaks := k.UnloadModule(mod)

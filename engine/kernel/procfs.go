@@ -58,6 +58,7 @@ func (k *Kernel) registerBuiltinProcFiles() {
 	k.RegisterProc("meminfo", func() (string, bool) { return k.Meminfo(), true })
 	k.RegisterProc("buddyinfo", func() (string, bool) { return k.Pages.BuddyInfo(), true })
 	k.RegisterProc("pagetypeinfo", k.Pages.PageTypeInfo)
+	k.RegisterProc("zoneinfo", func() (string, bool) { return k.Zoneinfo(), true })
 	k.RegisterProc("devices", k.procDevices)
 	k.RegisterProc("slabinfo", func() (string, bool) {
 		if k.slab == nil {
