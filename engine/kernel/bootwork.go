@@ -435,6 +435,7 @@ func (k *Kernel) bootWork(s *slab.Allocator, v Vmalloc) error {
 			s.KmemCacheFree(o.c, o.p)
 		}
 	}
+	s.EndBoot()
 	k.boot.done = true
 	return nil
 }

@@ -69,6 +69,10 @@ type slab struct {
 	free  []int32  // free object indices, head last (LIFO)
 	req   []uint32 // requested size of allocated objects; 0 = free
 	inuse int
+	// boot is set for the slabs that exist when the boot ends (EndBoot)
+	// and cleared when an object of the slab is allocated or freed: the
+	// views summarize the untouched ones.
+	boot bool
 }
 
 // reqOf is the requested size of object i (0: free).
@@ -82,6 +86,7 @@ func (s *slab) reqOf(i int32) uint32 {
 // setReq records the requested size of object i, materializing req for
 // a slab the boot filled.
 func (s *slab) setReq(i int32, v uint32) {
+	s.boot = false
 	if s.req == nil {
 		s.req = make([]uint32, s.cache.ObjPerSlab)
 		for j := range s.req {

@@ -81,6 +81,10 @@ type CacheSnapshot struct {
 	ActiveObjs int            `json:"activeObjs"` // as /proc/slabinfo counts them
 	InUse      int            `json:"inUse"`      // objects really allocated
 	Slabs      []SlabSnapshot `json:"slabs"`
+	// BootSlabs counts the slabs the kernel's boot left and nobody
+	// touched since (EndBoot): they are not listed in Slabs, whose
+	// objects they would multiply by thousands.
+	BootSlabs int `json:"bootSlabs,omitempty"`
 }
 
 // SlabSnapshot is one slab.
@@ -120,6 +124,10 @@ func (a *Allocator) Snapshot() Snapshot {
 		cs := CacheSnapshot{Name: c.Name, ObjectSize: int(c.ObjectSize), Size: int(c.Size), Align: int(c.Align),
 			ObjPerSlab: c.ObjPerSlab, Order: c.Order, ActiveObjs: active, InUse: c.inuse}
 		for _, s := range c.slabs {
+			if s.boot {
+				cs.BootSlabs++
+				continue
+			}
 			ss := SlabSnapshot{PFN: s.pfn, Addr: s.base, Order: c.Order, Role: "full", InUse: s.inuse}
 			if s == c.cpu {
 				ss.Role = "cpu"

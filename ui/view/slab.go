@@ -79,13 +79,16 @@ func SlabCaches(s slab.Snapshot, filter string, onlyActive bool) []SlabCacheRow 
 		if filter != "" && !strings.Contains(strings.ToLower(c.Name), filter) {
 			continue
 		}
-		total := len(c.Slabs) * c.ObjPerSlab
+		total := (len(c.Slabs) + c.BootSlabs) * c.ObjPerSlab
 		slabBytes := uint64(arch.PageSize) << uint(max(c.Order, 0))
 		row := SlabCacheRow{Name: c.Name, ObjectSize: Bytes(uint64(c.ObjectSize)), Size: Bytes(uint64(c.Size)),
 			ObjPerSlab: c.ObjPerSlab, Order: c.Order, SlabSize: Bytes(slabBytes),
 			Active: fmtInt(c.ActiveObjs) + "/" + fmtInt(total), ActiveObjs: c.ActiveObjs, TotalObjs: total, InUse: c.InUse}
 		row.Title = c.Name + " · " + Bytes(uint64(c.ObjectSize)) + " objects in " + Bytes(uint64(c.Size)) + " slots · " +
-			fmtInt(c.ObjPerSlab) + " per " + Bytes(slabBytes) + " slab · " + Plural(len(c.Slabs), "slab") + " · " + fmtInt(c.InUse) + " in use"
+			fmtInt(c.ObjPerSlab) + " per " + Bytes(slabBytes) + " slab · " + Plural(len(c.Slabs)+c.BootSlabs, "slab") + " · " + fmtInt(c.InUse) + " in use"
+		if c.BootSlabs > 0 {
+			row.Title += " · " + Plural(c.BootSlabs, "slab") + " left by the boot and untouched since, not drawn"
+		}
 		objSize := fmtUint(uint64(c.ObjectSize))
 		for _, sl := range c.Slabs {
 			sr := SlabRow{PFN: sl.PFN, Addr: Addr(sl.Addr), Role: sl.Role, InUse: fmtInt(sl.InUse) + "/" + fmtInt(len(sl.Objects))}

@@ -155,7 +155,8 @@ func TestTimelineOfARealSession(t *testing.T) {
 	for !s.Step() {
 	}
 	v := Timeline(s.Events(), 0)
-	if v.Omitted != len(s.Events())-DefaultTimelineEvents || v.Omitted <= 0 {
+	// the boot's own allocations are not traced: only a long run fills the cap
+	if want := max(len(s.Events())-DefaultTimelineEvents, 0); v.Omitted != want {
 		t.Errorf("omitted %d of %d", v.Omitted, len(s.Events()))
 	}
 	var lines []string
