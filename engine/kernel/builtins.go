@@ -276,6 +276,7 @@ func (k *Kernel) Builtins() map[string]interp.Builtin {
 		if k.cfg.Kernel != "2.0" { // new in 6.1
 			b["kmalloc_size_roundup"] = func(c *interp.Call) uint64 { return slab.KmallocSizeRoundup(arg(c, 0)) }
 		}
+		k.kmemCacheBuiltins(b)
 	}
 	if k.vmalloc != nil {
 		vmalloc := func(name string, size uint64, gfp buddy.GFP) uint64 {

@@ -304,6 +304,20 @@ void *kcalloc(size_t n, size_t size, gfp_t flags);
 void kfree(const void *objp);
 size_t ksize(const void *objp);
 size_t kmalloc_size_roundup(size_t size);
+void *krealloc(const void *p, size_t new_size, gfp_t flags);
+struct kmem_cache;
+typedef unsigned int slab_flags_t;
+#define SLAB_HWCACHE_ALIGN 0x00002000U
+#define SLAB_CACHE_DMA 0x00004000U
+#define SLAB_RECLAIM_ACCOUNT 0x00020000U
+#define SLAB_PANIC 0x00040000U
+#define SLAB_TYPESAFE_BY_RCU 0x00080000U
+#define SLAB_ACCOUNT 0x04000000U
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align, slab_flags_t flags, void (*ctor)(void *));
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t flags);
+void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t flags);
+void kmem_cache_free(struct kmem_cache *s, void *objp);
+void kmem_cache_destroy(struct kmem_cache *s);
 #endif
 `,
 	"linux/vmalloc.h": `#ifndef _LINUX_VMALLOC_H

@@ -131,6 +131,7 @@ type Kernel struct {
 	Committed func() uint64
 
 	kmallocs      map[uint64]*objAllocRec
+	caches        map[uint64]*kmemCache // struct kmem_cache * → the cache
 	vmallocs      map[uint64]*objAllocRec
 	seqFiles      map[uint64]*seqFile
 	pendingSingle *singleOpen

@@ -23,7 +23,7 @@ type Module struct {
 
 // Leak is one allocation a module left behind at unload.
 type Leak struct {
-	Kind  string // "pages", "kmalloc", "vmalloc", "chrdev", "irq", "proc"
+	Kind  string // "pages", "kmalloc", "kmem_cache", "vmalloc", "chrdev", "irq", "proc"
 	Addr  uint64 // address (pages: direct-map address; chrdev: major; irq: line)
 	Size  uint64 // bytes, if any
 	Order int    // pages: the order
@@ -143,6 +143,7 @@ func (k *Kernel) Leaks(m *Module) []Leak {
 			out = append(out, Leak{Kind: "kmalloc", Addr: addr, Size: a.size, What: fmt.Sprintf("%s object of %s at %#x", a.fn, arch.Count(a.size, "byte"), addr)})
 		}
 	}
+	out = append(out, k.cacheLeaks(m)...)
 	for _, addr := range sortedKeys(k.vmallocs) {
 		if a := k.vmallocs[addr]; a.module == m {
 			out = append(out, Leak{Kind: "vmalloc", Addr: addr, Size: a.size, What: fmt.Sprintf("%s area of %s at %#x", a.fn, arch.Count(a.size, "byte"), addr)})

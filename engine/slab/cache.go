@@ -19,8 +19,9 @@ const (
 	SLAB_TYPESAFE_BY_RCU SlabFlags = 0x00080000 // free pointer outside the object
 	SLAB_RECLAIM_ACCOUNT SlabFlags = 0x00020000 // __GFP_RECLAIMABLE slabs, SReclaimable
 	SLAB_ACCOUNT         SlabFlags = 0x04000000 // memcg accounted
+	SLAB_PANIC           SlabFlags = 0x00040000 // panic if kmem_cache_create fails
 	slabKmalloc          SlabFlags = 0x00800000 // SLAB_KMALLOC (internal)
-	knownSlabFlags                 = SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | SLAB_TYPESAFE_BY_RCU | SLAB_RECLAIM_ACCOUNT | SLAB_ACCOUNT
+	knownSlabFlags                 = SLAB_HWCACHE_ALIGN | SLAB_CACHE_DMA | SLAB_TYPESAFE_BY_RCU | SLAB_RECLAIM_ACCOUNT | SLAB_ACCOUNT | SLAB_PANIC
 	minPartial                     = 5  // MIN_PARTIAL (mm/slub.c)
 	maxPartial                     = 10 // MAX_PARTIAL
 )
@@ -46,13 +47,14 @@ type Cache struct {
 	Flags      SlabFlags
 
 	a         *Allocator
-	allocGFP  buddy.GFP // s->allocflags: zone and migratetype of the slab pages
-	random    uint64    // s->random (SLAB_FREELIST_HARDENED)
-	randomSeq []int32   // s->random_seq (SLAB_FREELIST_RANDOM), nil when off
-	cpu       *slab     // c->slab of the single CPU
-	partial   []*slab   // n->partial, head first
-	slabs     []*slab   // every slab, in creation order
-	inuse     int       // allocated objects
+	allocGFP  buddy.GFP         // s->allocflags: zone and migratetype of the slab pages
+	random    uint64            // s->random (SLAB_FREELIST_HARDENED)
+	randomSeq []int32           // s->random_seq (SLAB_FREELIST_RANDOM), nil when off
+	ctor      func(addr uint64) // s->ctor: runs on every object of a new slab
+	cpu       *slab             // c->slab of the single CPU
+	partial   []*slab           // n->partial, head first
+	slabs     []*slab           // every slab, in creation order
+	inuse     int               // allocated objects
 	destroyed bool
 }
 
@@ -156,15 +158,16 @@ func calculateOrder(size uint64, nrCPUs, maxOrder int) int {
 
 // newCache is kmem_cache_open → calculate_sizes (mm/slub.c) without debug
 // flags, for one CPU (the measured machine ran -smp 1).
-func (a *Allocator) newCache(name string, size, align uint64, flags SlabFlags) (*Cache, error) {
+func (a *Allocator) newCache(name string, size, align uint64, flags SlabFlags, ctor func(uint64)) (*Cache, error) {
 	if size == 0 || size > KmallocMaxSize || align&(align-1) != 0 || align > KmallocMaxCacheSize {
 		return nil, fmt.Errorf("slab: kmem_cache_create(%q, %d, %d): invalid size or alignment", name, size, align)
 	}
-	c := &Cache{Name: name, ObjectSize: uint32(size), Flags: flags, a: a}
+	c := &Cache{Name: name, ObjectSize: uint32(size), Flags: flags, a: a, ctor: ctor}
 	align = calculateAlignment(flags, align, size)
 	s := alignUp(size, 8)
-	if flags&SLAB_TYPESAFE_BY_RCU != 0 {
-		// The free pointer may not overlay the object: it goes after it.
+	if flags&SLAB_TYPESAFE_BY_RCU != 0 || ctor != nil {
+		// The free pointer may not overlay the object (its contents must
+		// survive a free: calculate_sizes): it goes after it.
 		c.Offset = uint32(s)
 		s += 8
 	} else {
@@ -265,6 +268,11 @@ func (c *Cache) newSlab(gfp buddy.GFP) (*slab, *Problem) {
 		a.slabOf[pfn+i] = s
 	}
 	a.record(arch.EvAlloc, s.base, arch.PageSize<<c.Order, pfn, c.Order, "new slab of "+c.Name)
+	if c.ctor != nil {
+		for i := 0; i < n; i++ {
+			c.ctor(s.objAddr(int32(i)))
+		}
+	}
 	return s, nil
 }
 
@@ -340,7 +348,7 @@ func (c *Cache) alloc(gfp buddy.GFP, req uint64) (uint64, *Problem) {
 	c.inuse++
 	addr := s.objAddr(i)
 	a := c.a
-	if a.cfg.InitOnAlloc || gfp&buddy.GFP__ZERO != 0 {
+	if c.wantInitOnAlloc(gfp) {
 		// slab_post_alloc_hook: memset(object, 0, s->object_size).
 		zeroPhys(a.mem, addr-a.base, uint64(c.ObjectSize))
 	}
@@ -348,6 +356,23 @@ func (c *Cache) alloc(gfp buddy.GFP, req uint64) (uint64, *Problem) {
 		a.record(arch.EvAlloc, addr, uint64(c.ObjectSize), s.pfn, -1, c.Name)
 	}
 	return addr, nil
+}
+
+// wantInitOnAlloc is slab_want_init_on_alloc (mm/slab.h, 6.1): with
+// init_on_alloc, every object is zeroed except a constructor's (even with
+// __GFP_ZERO) and an RCU cache's (only with __GFP_ZERO); without it, only
+// with __GFP_ZERO.
+func (c *Cache) wantInitOnAlloc(gfp buddy.GFP) bool {
+	if c.a.cfg.InitOnAlloc {
+		if c.ctor != nil {
+			return false
+		}
+		if c.Flags&SLAB_TYPESAFE_BY_RCU != 0 {
+			return gfp&buddy.GFP__ZERO != 0
+		}
+		return true
+	}
+	return gfp&buddy.GFP__ZERO != 0
 }
 
 // free is do_slab_free/__slab_free for object i of s (free steps 3–5).

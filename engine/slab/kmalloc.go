@@ -135,7 +135,7 @@ func New(cfg Config) (*Allocator, error) {
 			case KmallocCgroup:
 				flags |= SLAB_ACCOUNT
 			}
-			c, err := a.newCache(typePrefix[t]+kmallocNames[i], size, align, flags)
+			c, err := a.newCache(typePrefix[t]+kmallocNames[i], size, align, flags, nil)
 			if err != nil {
 				return nil, err
 			}

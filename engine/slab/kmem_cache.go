@@ -9,10 +9,18 @@ import (
 )
 
 // KmemCacheCreate is kmem_cache_create(name, size, align, flags, NULL). The
-// geometry follows calculate_sizes/calculate_order for one CPU. A ctor is
-// not modelled. Cache merging (__kmem_cache_alias) is not modelled either:
-// every cache gets its own line in /proc/slabinfo.
+// geometry follows calculate_sizes/calculate_order for one CPU. Cache
+// merging (__kmem_cache_alias) is not modelled: every cache gets its own
+// line in /proc/slabinfo.
 func (a *Allocator) KmemCacheCreate(name string, size, align uint64, flags SlabFlags) (*Cache, error) {
+	return a.KmemCacheCreateCtor(name, size, align, flags, nil)
+}
+
+// KmemCacheCreateCtor is kmem_cache_create with a constructor: ctor runs on
+// every object of each new slab (setup_object, in index order here), the
+// free pointer sits after the object so that a freed object keeps what
+// the constructor made, and init_on_alloc leaves the objects alone.
+func (a *Allocator) KmemCacheCreateCtor(name string, size, align uint64, flags SlabFlags, ctor func(addr uint64)) (*Cache, error) {
 	if name == "" {
 		return nil, fmt.Errorf("slab: kmem_cache_create: empty name")
 	}
@@ -22,7 +30,7 @@ func (a *Allocator) KmemCacheCreate(name string, size, align uint64, flags SlabF
 	if align > arch.PageSize {
 		return nil, fmt.Errorf("slab: kmem_cache_create(%q): alignment %d above a page", name, align)
 	}
-	c, err := a.newCache(name, size, align, flags)
+	c, err := a.newCache(name, size, align, flags&^SLAB_PANIC, ctor)
 	if err != nil {
 		return nil, err
 	}
