@@ -23,7 +23,24 @@ type BuddyZone struct {
 	// allocations and the reserve succeed).
 	Level  string
 	Orders []BuddyOrder // order 0 … MAX_ORDER-1
+	// PCP is the per-CPU page lists (Linux 6.1; empty on 2.0): pages
+	// freed or refilled here wait outside the buddy lists, so /proc/buddyinfo
+	// does not count them. PCPSummary is "12 pages · high 372 · batch 63".
+	PCP        []BuddyPCP
+	PCPSummary string
 }
+
+// BuddyPCP is one per-CPU list that holds pages.
+type BuddyPCP struct {
+	Order  int
+	Type   string       // "Movable", "Unmovable", "Reclaimable"
+	Count  int          // blocks on the list
+	Blocks []BuddyBlock // the first MaxBlocksShown, head first (the next allocation)
+	More   string
+}
+
+// MigrateTypes names the letters of buddy.ZoneSnapshot.FreeTypes.
+var MigrateTypes = map[string]string{"U": "Unmovable", "M": "Movable", "E": "Reclaimable", "H": "HighAtomic"}
 
 // BuddyOrder is one free list: the blocks of one order in one zone.
 type BuddyOrder struct {
@@ -43,7 +60,8 @@ type BuddyOrder struct {
 type BuddyBlock struct {
 	PFN   uint64
 	Text  string // "0x1200"
-	Title string // "pfn 0x1200–0x1207 · 8 pages · phys 0x1200000"
+	Type  string // the migrate type's letter ("U", "M", "E", "H"), or "" (Linux 2.0)
+	Title string // "pfn 0x1200–0x1207 · 8 pages · phys 0x1200000 · Movable"
 }
 
 // MaxBlocksShown bounds the blocks listed per order.
@@ -67,16 +85,20 @@ func BuddyRows(zones []buddy.ZoneSnapshot, events []engine.Event, step uint64) [
 			size := uint64(arch.PageSize) << uint(o)
 			bo := BuddyOrder{Order: o, BlockSize: Bytes(size), Count: len(list),
 				Total: fmtInt(len(list)) + " × " + Bytes(size) + " = " + Bytes(uint64(len(list))*size)}
-			for i, pfn := range list {
-				if i == MaxBlocksShown {
-					bo.More = "+" + fmtInt(len(list)-MaxBlocksShown) + " more"
-					break
-				}
-				n := uint64(1) << uint(o)
-				bo.Blocks = append(bo.Blocks, BuddyBlock{PFN: pfn, Text: Hex(pfn),
-					Title: "pfn " + Hex(pfn) + "–" + Hex(pfn+n-1) + " · " + Plural(n, "page") + " · phys " + Hex(pfn<<arch.PageShift)})
+			var types string
+			if o < len(z.FreeTypes) {
+				types = z.FreeTypes[o]
 			}
+			bo.Blocks, bo.More = buddyBlocks(list, o, types)
 			bz.Orders = append(bz.Orders, bo)
+		}
+		if z.PCPHigh > 0 {
+			bz.PCPSummary = Plural(uint64(z.PCPCount), "page") + " · high " + fmtInt(z.PCPHigh) + " · batch " + fmtInt(z.PCPBatch)
+		}
+		for _, l := range z.PCP {
+			p := BuddyPCP{Order: l.Order, Type: l.Type, Count: len(l.PFNs)}
+			p.Blocks, p.More = buddyBlocks(l.PFNs, l.Order, "")
+			bz.PCP = append(bz.PCP, p)
 		}
 		out = append(out, bz)
 	}
@@ -117,6 +139,25 @@ func BuddyRows(zones []buddy.ZoneSnapshot, events []engine.Event, step uint64) [
 		}
 	}
 	return out
+}
+
+// buddyBlocks lists the first MaxBlocksShown blocks of order o; types
+// holds their migrate type letters, if known.
+func buddyBlocks(list []uint64, o int, types string) (blocks []BuddyBlock, more string) {
+	for i, pfn := range list {
+		if i == MaxBlocksShown {
+			return blocks, "+" + fmtInt(len(list)-MaxBlocksShown) + " more"
+		}
+		n := uint64(1) << uint(o)
+		b := BuddyBlock{PFN: pfn, Text: Hex(pfn),
+			Title: "pfn " + Hex(pfn) + "–" + Hex(pfn+n-1) + " · " + Plural(n, "page") + " · phys " + Hex(pfn<<arch.PageShift)}
+		if i < len(types) {
+			b.Type = types[i : i+1]
+			b.Title += " · " + MigrateTypes[b.Type]
+		}
+		blocks = append(blocks, b)
+	}
+	return blocks, ""
 }
 
 func wmarkLevel(z buddy.ZoneSnapshot) string {

@@ -154,3 +154,27 @@ func TestBuddyRowsFollowARealStep(t *testing.T) {
 	}
 	t.Fatal("never paused before line 5")
 }
+
+// Linux 6.1's migrate types and per-CPU lists: each block carries its
+// list's type letter (and names it in the title), the per-CPU lists are
+// listed with their count, high and batch.
+func TestBuddyRowsMigrateTypesAndPCP(t *testing.T) {
+	zs := twoZones()
+	zs[0].FreeTypes = []string{"", "", "M", "UM"}
+	zs[0].PCP = []buddy.PCPSnapshot{{Order: 0, Type: "Movable", PFNs: []uint64{0x7, 0x9}}}
+	zs[0].PCPCount, zs[0].PCPHigh, zs[0].PCPBatch = 2, 372, 63
+	dma := BuddyRows(zs, nil, 0)[0]
+	for _, c := range []struct{ name, got, want string }{
+		{"a block's type letter", dma.Orders[3].Blocks[1].Type, "M"},
+		{"the type in the title", dma.Orders[3].Blocks[0].Title, "pfn 0x400–0x407 · 8 pages · phys 0x400000 · Unmovable"},
+		{"the per-CPU summary", dma.PCPSummary, "2 pages · high 372 · batch 63"},
+		{"a per-CPU list", fmtInt(dma.PCP[0].Order) + " " + dma.PCP[0].Type + " " + fmtInt(dma.PCP[0].Count) + " " + dma.PCP[0].Blocks[1].Text, "0 Movable 2 0x9"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if dma32 := BuddyRows(twoZones(), nil, 0)[1]; dma32.PCPSummary != "" || dma32.Orders[3].Blocks[0].Type != "" {
+		t.Errorf("Linux 2.0 (no types, no per-CPU lists) shows %q %q", dma32.PCPSummary, dma32.Orders[3].Blocks[0].Type)
+	}
+}
