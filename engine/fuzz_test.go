@@ -11,9 +11,10 @@ import (
 // limits. Whatever the input, the engine must answer with diagnostics or a
 // result, never a Go panic (an internal error in the result counts as a
 // failure: it is one) and never a hang. Seeds: the project's golden
-// programs and the examples beside this test.
+// programs, the snippets beside this test and the UI's examples (user
+// programs and kernel modules).
 func FuzzEngine(f *testing.F) {
-	for _, dir := range []string{"../testdata/golden/cases", "testdata"} {
+	for _, dir := range []string{"../testdata/golden/cases", "testdata", "../ui/examples"} {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.c"))
 		for _, file := range files {
 			if src, err := os.ReadFile(file); err == nil {

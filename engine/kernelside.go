@@ -194,8 +194,16 @@ func (m *machine) loadModule(p *Program) error {
 
 // registerModule registers a module whose image the user program's
 // loader placed (a module and main in one snippet).
+//
+// A simplification, told to the user in the report list: the two are one
+// image in the program's memory, so the module's globals sit at user
+// addresses instead of the module area (engine/machine.go:boot).
 func (m *machine) registerModule(p *Program, mem interp.Memory) {
 	m.module = m.k.LoadModule(moduleName(p.Name))
+	m.k.Note("note: this snippet is a module and a program in one file",
+		"mmplay loads both as one image in the program's memory, so the module's global variables are at user addresses "+
+			"(0x5555…), not in the module area (0xffffffffc0…) where insmod would put them; the module's code reaches them "+
+			"there. A real module and a real program are two separate binaries, each with its own globals.")
 	m.readModuleFuncs(mem)
 }
 

@@ -199,7 +199,8 @@ func boot(p *Program, stepping bool) (*machine, error) {
 		// buffers are user memory, as copy_from_user expects); the
 		// module's own globals therefore live there too and its code
 		// reaches them through the split view — a simplification of two
-		// separate images, said in the UI. Module code called from the
+		// separate images, said in the report list (registerModule) and
+		// in package kernel's essay. Module code called from the
 		// program's system calls runs on the same stack.
 		if err := m.load(p, included["oracle.h"]); err != nil {
 			return nil, err
@@ -234,7 +235,7 @@ func boot(p *Program, stepping bool) (*machine, error) {
 	if maxMem == 0 {
 		maxMem = DefaultMaxMemory
 	}
-	m.hw.Mem.SetContentLimit(m.hw.Mem.ContentPages() + int(maxMem>>arch.PageShift))
+	m.hw.Mem.SetContentLimit(int(maxMem >> arch.PageShift))
 	return m, nil
 }
 

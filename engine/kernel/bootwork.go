@@ -332,7 +332,8 @@ func (k *Kernel) bootWork(s *slab.Allocator, v Vmalloc) error {
 		}
 		k.dropMemblockRegion(k.initrd.start)
 		k.Pages.FreeReserved(k.initrd.start, end)
-		k.pr(LogInfo, "Freeing initrd memory: %dK", k.initrd.pages*4)
+		// "Freeing initrd memory: 1024K" (the boot's log is not kept:
+		// dmesg starts with the snippet)
 	}
 	// free_initmem: the image's __init section goes to the buddy
 	// allocator a page at a time (free_reserved_area), through the
@@ -343,7 +344,7 @@ func (k *Kernel) bootWork(s *slab.Allocator, v Vmalloc) error {
 			return err
 		}
 		k.Pages.FreeReserved(k.plan.initStart, end)
-		k.pr(LogInfo, "Freeing unused kernel image (initmem) memory: %dK", initPages*4)
+		// "Freeing unused kernel image (initmem) memory: 2800K"
 	}
 	// 9. User space: init (PID 1) runs the initramfs's script; each
 	// command is a child that forks (task structures, page tables),

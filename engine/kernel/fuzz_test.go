@@ -22,9 +22,7 @@ func FuzzVsnprintf(f *testing.F) {
 // (an *arch.Signal panic, as a real Oops would) but never panics otherwise,
 // and the kernel's invariants hold afterwards.
 func TestBuiltinsBadArguments(t *testing.T) {
-	k := boot(t, 32<<20, "6.1", true)
-	k.slab = &fakeSlab{k: k, objs: map[uint64]uint64{}}
-	k.vmalloc = fakeVmalloc{}
+	k, sa, va := bootFull(t, 32<<20, true)
 	s := newSnippet(k)
 	nop := s.fn(func(...uint64) uint64 { return 0 })
 	b := k.Builtins()
@@ -52,7 +50,7 @@ func TestBuiltinsBadArguments(t *testing.T) {
 	}
 	// leave the context clean, then check
 	k.ctx = contextState{}
-	check(t, k)
+	checkFull(t, k, sa, va)
 	_ = buddy.GFP_KERNEL
 }
 

@@ -132,9 +132,7 @@ func TestHeadersParse(t *testing.T) {
 // Every function a header declares has a builtin, and every builtin is
 // declared (with slab and vmalloc attached).
 func TestBuiltinsMatchHeaders(t *testing.T) {
-	k := boot(t, 64<<20, "6.1", false)
-	k.slab = &fakeSlab{k: k, objs: map[uint64]uint64{}}
-	k.vmalloc = fakeVmalloc{}
+	k, _, _ := bootFull(t, 64<<20, false)
 	b := k.Builtins()
 	proto := regexp.MustCompile(`(?m)^[a-z][^#\n]*?\*?\s*\**([a-z_][a-z0-9_]*)\((?:[^()]|\([^()]*\))*\);$`)
 	declared := map[string]bool{}

@@ -251,6 +251,13 @@ func (k *Kernel) TooLargeWarned() *bool { return &k.tooLargeWarned }
 // Reports returns mmplay's own reports so far, oldest first.
 func (k *Kernel) Reports() []Report { return append([]Report(nil), k.reports...) }
 
+// Note adds a plain-words note to mmplay's report list: something mmplay
+// does differently from the real machine that the reader should know,
+// not an event of the run (no trace event).
+func (k *Kernel) Note(title, expl string) {
+	k.reports = append(k.reports, Report{Kind: "note", Title: title, Explanation: expl})
+}
+
 func (k *Kernel) report(kind, title, expl string) {
 	k.reports = append(k.reports, Report{Kind: kind, Title: title, Explanation: expl})
 	if k.rec != nil {

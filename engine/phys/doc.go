@@ -31,30 +31,50 @@
 // non-zero byte. Freeing a frame to the buddy allocator does not clear it
 // (the kernel does not either: init_on_free=0); ZeroFrame drops it.
 //
-// # The physical address map (a modelled simplification)
+// # The physical address map
 //
-// Real firmware reports an e820 map with holes. The model keeps two facts
-// that change what a reader sees and drops the rest:
+// The frames follow the e820 map that SeaBIOS gives a QEMU PC (i440fx),
+// the machine the reference guest ran on (reference/kernel/README.md):
 //
-//  1. The first 1 MiB is reserved (BIOS data, real-mode trampoline, the
-//     640 KiB–1 MiB ISA hole). Since 5.13 Linux reserves all of it:
-//     commit f1d4d47c5851, reference/facts.md §3.7.
-//  2. A machine with more than 3 GiB of RAM has a PCI hole from 3 GiB to
+//  1. pfn 0 is reserved (e820 "update [mem 0x00000000-0x00000fff] usable
+//     ==> reserved"); pfn 1 … 0x9e are RAM, which Linux reserves with the
+//     rest of the first MiB (since 5.13, commit f1d4d47c5851,
+//     reference/facts.md §3.7): they count as present pages but are never
+//     managed; 0x9f … 0xff (the EBDA, the VGA window, the BIOS ROM) are no
+//     RAM (OwnerHole).
+//  2. The last 128 KiB below the end of low RAM are firmware-reserved and
+//     not RAM either: a -m 256M guest logs "node 0: [mem
+//     0x0000000000100000-0x000000000ffdffff]".
+//  3. A machine with more than 3 GiB of RAM has a PCI hole from 3 GiB to
 //     4 GiB, and the RAM above 3 GiB is remapped above 4 GiB, where it
-//     forms ZoneNormal (as QEMU's i440fx board lays out its memory). Smaller
-//     machines have only DMA and DMA32, as a real 256 MiB QEMU guest does
-//     (reference/kernel/README.md, /proc/buddyinfo at start).
+//     forms ZoneNormal (as the i440fx board lays out its memory). Smaller
+//     machines have only DMA and DMA32, as the 256 MiB guest does.
 //
-// The kernel image is loaded at CONFIG_PHYSICAL_START = 16 MiB
-// (arch/x86/Kconfig) and reserved. Its size is a modelled simplification:
-// Debian's 6.1 image (code, rodata, data, bss) is about 30 MiB, which would
-// not leave a 16 MiB machine any memory; the model uses 8 MiB for kernel
-// 6.1 on machines of at least 64 MiB, and loads a small image (1 MiB) at
-// 1 MiB, where Linux 2.0 loaded itself (0x100000), on smaller machines and
-// for kernel 2.0. The shared zero page (empty_zero_page, in the kernel's
-// bss) is the last frame of the image; it is never written.
+// Present and Usable expose the map (what memblock.memory holds);
+// PresentPages is the kernel's physpages.
 //
-// Later issues add memblock allocations (owner OwnerMemblock) and boot-time
-// slab pages: they take frames with Mem.Reserve before the buddy allocator
-// is handed the rest (compare mm/memblock.c:memblock_free_all).
+// # The kernel image
+//
+// The image is loaded at CONFIG_PHYSICAL_START = 16 MiB (arch/x86/Kconfig)
+// and reserved. Package kernel chooses its size (Config.ImageStart,
+// ImagePages): on 6.1 machines of 256 MiB and more it is Debian's image as
+// derived from the guest's measured MemTotal (package kernel, "Boot");
+// below that, where Debian's ~44 MiB would leave too little, the default
+// here is a modelled 8 MiB image at 16 MiB from 64 MiB up, and a small
+// image (1 MiB) at 1 MiB, where Linux 2.0 loaded itself (0x100000), on
+// smaller machines and for kernel 2.0. The shared zero page
+// (empty_zero_page, in the kernel's bss) is the last frame of the image;
+// it is never written. Unreserve hands part of the image (its __init
+// section) or a memblock region back when the boot frees it.
+//
+// memblock allocations (owner OwnerMemblock) take frames with Mem.Reserve
+// before the buddy allocator is handed the rest (compare
+// mm/memblock.c:memblock_free_all).
+//
+// # Flags
+//
+// Flags holds FlagBuddy (the frame heads a free block), FlagPCP (the frame
+// heads a block on a per-CPU list) and, for both, the 2-bit migrate type of
+// the list it is on (FlagMTShift, FlagMTMask): package buddy's state, kept
+// here so that a Frame stays 20 bytes.
 package phys

@@ -160,8 +160,9 @@ type Mem struct {
 	holeEnd      uint64
 	contentPages int // frames whose content is allocated (for tests and budgets)
 	// contentLimit, when not 0, is the most frames that may have content:
-	// the host's memory budget (SetContentLimit).
-	contentLimit int
+	// contentBudget more than had content when SetContentLimit was called
+	// (the host's memory budget).
+	contentLimit, contentBudget int
 }
 
 // ContentLimit is the panic of ContentForWrite when the frames with
@@ -173,9 +174,14 @@ func (e *ContentLimit) Error() string {
 	return fmt.Sprintf("the machine's frames would hold more than %d MiB of data, this host's memory limit", e.Pages>>(20-arch.PageShift))
 }
 
-// SetContentLimit bounds the frames that may have content to pages
-// (0: no bound); frames that already have content count.
-func (m *Mem) SetContentLimit(pages int) { m.contentLimit = pages }
+// SetContentLimit lets at most pages more frames get content than have it
+// now (what the boot and the loader wrote); 0: no bound.
+func (m *Mem) SetContentLimit(pages int) {
+	m.contentLimit, m.contentBudget = 0, pages
+	if pages != 0 {
+		m.contentLimit = m.contentPages + pages
+	}
+}
 
 // Errors returned by New.
 var ErrConfig = errors.New("phys: bad machine configuration")
@@ -360,7 +366,7 @@ func (m *Mem) ContentForWrite(pfn uint64) *Page {
 			panic("phys: write to the zero page")
 		}
 		if m.contentLimit != 0 && m.contentPages >= m.contentLimit {
-			panic(&ContentLimit{Pages: m.contentLimit})
+			panic(&ContentLimit{Pages: m.contentBudget})
 		}
 		p = new(Page)
 		m.content[pfn] = p

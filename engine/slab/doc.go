@@ -78,6 +78,29 @@
 //     a slab that becomes empty while the partial list already holds
 //     MinPartial slabs is discarded (its frames go back to the buddy).
 //
+// # kmem_cache_create, krealloc, the boot's caches
+//
+// KmemCacheCreateCtor is kmem_cache_create: the same geometry rules, with
+// a constructor the object's free pointer moves after the object (so a
+// freed object keeps what the constructor made), every object of a new
+// slab is constructed (setup_object), and init_on_alloc leaves the
+// objects alone (slab_want_init_on_alloc); SLAB_TYPESAFE_BY_RCU objects
+// are zeroed only with __GFP_ZERO. KmemCacheDestroy refuses a cache with
+// objects in use, with 6.1's "kmem_cache_destroy NAME: Slab cache still
+// has objects when called from CALLER" WARNING. Krealloc keeps a block
+// whose ksize holds the new size, else kmallocs, copies ksize bytes and
+// frees.
+//
+// The kernel's own caches (kmem_cache, dentry, inode_cache, kernfs_node,
+// task_struct, …) are created by package kernel's boot with their 6.1
+// object sizes and flags, and filled through BootFill: a slab at a time,
+// from the same page-allocator calls allocate_slab makes (same order,
+// flags and migrate type: unmovable, or reclaimable for
+// SLAB_RECLAIM_ACCOUNT caches), with the first objects in hand-out order
+// marked in use. EndBoot marks the slabs that exist then as the boot's:
+// until one of their objects changes, Snapshot only counts them
+// (BootSlabs) instead of listing thousands of objects nobody touched.
+//
 // # Linux 2.0 (New20)
 //
 // Buckets of 32, 64, 128, 252, 508, 1020, 2040, 4080 bytes in one page
@@ -106,8 +129,11 @@
 //   - Bad frees are reported as a SLUB-debug kernel does (with raw
 //     pointers, as under no_hash_pointers); %pGp page flags are shown by
 //     name without the node/zone bit fields.
-//   - /proc/slabinfo lists the custom caches (newest first) and then the
-//     kmalloc caches in the order the measured kernel printed them; the
-//     kernel's own caches (kmem_cache, dentry, …) are not modelled.
+//   - /proc/slabinfo lists the caches newest first, then the kmalloc
+//     caches in the order the measured kernel printed them. The boot's
+//     caches are the ones an idle guest holds most memory in (about 35),
+//     not all of the ~150 a Debian kernel creates; their object counts
+//     are modelled (package kernel, "Boot"), and their objects' bytes
+//     stay zero.
 //   - Linux 2.0's small per-order page cache in kmalloc is not modelled.
 package slab

@@ -97,7 +97,7 @@ func (a *Allocator) objectErr(s *slab, i int32, reason string) *Problem {
 	fmt.Fprintf(&b, "FIX %s: Object at 0x%016x not freed", c.Name, p)
 	a.record(arch.EvReport, p, uint64(c.ObjectSize), s.pfn, -1, "double free in "+c.Name)
 	return &Problem{Kind: SlabBug, Text: b.String(),
-		Explain: fmt.Sprintf("The object at %#x in %s is already free: this is a double free. A stock kernel would not notice and would put the object on the free list twice, so two later allocations would get the same memory. The debugging allocator refuses the second free; the object stays free.", p, c.Name)}
+		Explain: fmt.Sprintf("The object at %#x in %s is already free: this is a double free. A stock kernel notices only when the object is the head of the free list (SLAB_FREELIST_HARDENED's BUG_ON(object == fp), an Oops); otherwise it puts the object on the free list twice, so two later allocations get the same memory. mmplay shows what a kernel with SLUB debugging (slub_debug=F) prints: it refuses the second free; the object stays free.", p, c.Name)}
 }
 
 // slabErr is slab_err → print_slab_info, then slab_fix.
