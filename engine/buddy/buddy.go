@@ -366,6 +366,14 @@ func (a *Allocator) ManagedTotal() uint64 {
 	return n
 }
 
+// SetRecorder replaces the event recorder (nil: none) and returns the old
+// one: the kernel's boot runs unrecorded.
+func (a *Allocator) SetRecorder(r arch.Recorder) arch.Recorder {
+	old := a.rec
+	a.rec = r
+	return old
+}
+
 func (a *Allocator) record(kind arch.EventKind, pfn uint64, order int, detail string) {
 	if a.rec != nil && !a.booting {
 		a.rec.Record(arch.Event{Kind: kind, Source: "buddy", PFN: pfn, Order: order,

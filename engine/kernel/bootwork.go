@@ -172,6 +172,10 @@ func (k *Kernel) scaled(n int) int {
 // bootWork runs steps 4–9 of the boot (doc.go) on a 6.1 machine with
 // SLUB and vmalloc attached.
 func (k *Kernel) bootWork(s *slab.Allocator, v Vmalloc) error {
+	// the boot is not traced (doc.go)
+	s.BeginBoot()
+	rec := k.Pages.SetRecorder(nil)
+	defer k.Pages.SetRecorder(rec)
 	// 4. Before setup_per_cpu_pageset: the boot pageset keeps nothing.
 	// ftrace_init takes its records: "ftrace: allocated 179 pages with 5
 	// groups" on a Debian kernel, in blocks of decreasing order.
@@ -256,7 +260,18 @@ func (k *Kernel) bootWork(s *slab.Allocator, v Vmalloc) error {
 				turns = append(turns, turn{c: c, slabs: (n + c.ObjPerSlab - 1) / c.ObjPerSlab, transient: n})
 			}
 		}
+		// a round's batch reuses the slice of the batch freed two rounds ago
 		var batch []transient
+		if r >= 3 {
+			batch = scratch[r-3][:0]
+			scratch[r-3] = nil
+		} else {
+			n := 0
+			for _, tr := range bootTransient {
+				n += k.scaled(tr.objs)
+			}
+			batch = make([]transient, 0, n)
+		}
 		for more := true; more; {
 			more = false
 			for i := range turns {

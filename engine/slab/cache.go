@@ -75,6 +75,9 @@ type slab struct {
 	// and cleared when an object of the slab is allocated or freed: the
 	// views summarize the untouched ones.
 	boot bool
+	// fpStale: the boot changed the free list without writing the free
+	// pointers (EndBoot writes them).
+	fpStale bool
 }
 
 // reqOf is the requested size of object i (0: free).
@@ -223,8 +226,22 @@ func (c *Cache) freePointer(ptr, slot uint64) uint64 {
 // writeFreePointer stores object obj's encoded free pointer to next (0: end).
 func (s *slab) writeFreePointer(obj int32, next uint64) {
 	c := s.cache
+	if c.a.booting {
+		s.fpStale = true // written by EndBoot
+		return
+	}
 	slot := s.objAddr(obj) + uint64(c.Offset)
 	c.a.mem.Store(slot-c.a.base, 8, c.freePointer(next, slot))
+}
+
+// writeFreeChain writes the free pointers of every free object: each
+// points to the next one handed out after it, the last to NULL.
+func (s *slab) writeFreeChain() {
+	var next uint64
+	for _, i := range s.free {
+		s.writeFreePointer(i, next)
+		next = s.objAddr(i)
+	}
 }
 
 // newSlab is allocate_slab + shuffle_freelist: take 2^Order frames from the
@@ -241,7 +258,8 @@ func (c *Cache) newSlab(gfp buddy.GFP) (*slab, *Problem) {
 		return nil, c.outOfMemory(gfp, err)
 	}
 	n := c.ObjPerSlab
-	s := &slab{pfn: pfn, base: a.base + pfn<<arch.PageShift, cache: c,
+	s := a.newSlabStruct()
+	*s = slab{pfn: pfn, base: a.base + pfn<<arch.PageShift, cache: c,
 		free: make([]int32, n), req: make([]uint32, n)}
 	// order[k] is the k-th object handed out.
 	order := make([]int32, n)
@@ -258,16 +276,14 @@ func (c *Cache) newSlab(gfp buddy.GFP) (*slab, *Problem) {
 	for k := range order {
 		s.free[n-1-k] = order[k]
 	}
-	var next uint64
-	for j := 0; j < n; j++ {
-		s.writeFreePointer(s.free[j], next)
-		next = s.objAddr(s.free[j])
-	}
+	s.writeFreeChain()
 	c.slabs = append(c.slabs, s)
 	for i := uint64(0); i < 1<<c.Order; i++ {
-		a.slabOf[pfn+i] = s
+		a.slabOf.set(pfn+i, s)
 	}
-	a.record(arch.EvAlloc, s.base, arch.PageSize<<c.Order, pfn, c.Order, "new slab of "+c.Name)
+	if a.rec != nil {
+		a.record(arch.EvAlloc, s.base, arch.PageSize<<c.Order, pfn, c.Order, "new slab of "+c.Name)
+	}
 	if c.ctor != nil {
 		for i := 0; i < n; i++ {
 			c.ctor(s.objAddr(int32(i)))
@@ -297,19 +313,21 @@ func (c *Cache) outOfMemory(gfp buddy.GFP, err error) *Problem {
 // discard is discard_slab: the frames go back to the page allocator.
 func (c *Cache) discard(s *slab) {
 	a := c.a
-	for i, t := range c.slabs {
-		if t == s {
+	for i := len(c.slabs) - 1; i >= 0; i-- { // most often a recent slab
+		if c.slabs[i] == s {
 			c.slabs = append(c.slabs[:i], c.slabs[i+1:]...)
 			break
 		}
 	}
 	for i := uint64(0); i < 1<<c.Order; i++ {
-		delete(a.slabOf, s.pfn+i)
+		a.slabOf.set(s.pfn+i, nil)
 	}
 	if err := a.pages.FreePages(s.pfn, c.Order); err != nil {
 		panic("slab: slab frames refused by the page allocator")
 	}
-	a.record(arch.EvFree, s.base, arch.PageSize<<c.Order, s.pfn, c.Order, "slab of "+c.Name+" freed")
+	if a.rec != nil {
+		a.record(arch.EvFree, s.base, arch.PageSize<<c.Order, s.pfn, c.Order, "slab of "+c.Name+" freed")
+	}
 }
 
 func (c *Cache) removePartial(s *slab) bool {

@@ -20,8 +20,8 @@ func (a *Allocator) CheckInvariants() error {
 		}
 		nslabFrames += len(c.slabs) << c.Order
 	}
-	if nslabFrames != len(a.slabOf) {
-		return fmt.Errorf("slab: %d frames mapped to slabs, counted %d", len(a.slabOf), nslabFrames)
+	if nslabFrames != a.slabOf.n {
+		return fmt.Errorf("slab: %d frames mapped to slabs, counted %d", a.slabOf.n, nslabFrames)
 	}
 	var frames uint64
 	for pfn, l := range a.large {
@@ -71,7 +71,7 @@ func (a *Allocator) checkCache(c *Cache, seen map[uint64]bool) error {
 		}
 		for i := uint64(0); i < 1<<c.Order; i++ {
 			f := a.mem.Frame(s.pfn + i)
-			if f.Owner != phys.OwnerSlab || a.slabOf[s.pfn+i] != s {
+			if f.Owner != phys.OwnerSlab || a.slabOf.get(s.pfn+i) != s {
 				return fmt.Errorf("slab: %s: frame %#x of slab %#x is %v", c.Name, s.pfn+i, s.pfn, f.Owner)
 			}
 		}

@@ -98,12 +98,19 @@ type Allocator struct {
 	kmalloc [NumKmallocTypes][KmallocShiftHigh + 1]*Cache
 	custom  []*Cache // kmem_cache_create'd, in creation order
 	// slabOf maps every frame of every slab to its slab (virt_to_slab).
-	slabOf map[uint64]*slab
+	slabOf slabMap
+	// slabArena hands out slab structs a chunk at a time.
+	slabArena []slab
 	// large maps the head pfn of each large kmalloc to its block.
 	large       map[uint64]large
 	largeFrames uint64 // Σ 2^order over large
 	warnedLocal bool
 	taintB      bool // TAINT_BAD_PAGE after a slab report
+	// booting is set between BeginBoot and EndBoot: free pointers are not
+	// written (the slabs get fpStale) and nothing is recorded; bootRec
+	// is the recorder to restore.
+	booting bool
+	bootRec arch.Recorder
 }
 
 // New builds the allocator and its 52 kmalloc caches (create_kmalloc_caches).
@@ -113,7 +120,7 @@ func New(cfg Config) (*Allocator, error) {
 		return nil, fmt.Errorf("slab: Config.Pages is nil")
 	}
 	a := &Allocator{cfg: cfg, pages: cfg.Pages, mem: cfg.Pages.Mem(), base: PageOffset,
-		rec: cfg.Recorder, rng: splitmix64(cfg.Seed), slabOf: map[uint64]*slab{}, large: map[uint64]large{}}
+		rec: cfg.Recorder, rng: splitmix64(cfg.Seed), large: map[uint64]large{}}
 	if a.cfg.TooLargeWarned == nil {
 		a.cfg.TooLargeWarned = &a.warnedLocal
 	}
@@ -237,8 +244,7 @@ func (a *Allocator) lookup(addr uint64) (s *slab, i int32, rem uint64, ok bool) 
 	if !a.mem.Valid(pa >> arch.PageShift) {
 		return nil, 0, 0, false
 	}
-	s, ok = a.slabOf[pa>>arch.PageShift]
-	if !ok {
+	if s = a.slabOf.get(pa >> arch.PageShift); s == nil {
 		return nil, 0, 0, false
 	}
 	off := addr - s.base

@@ -65,7 +65,7 @@ func checkClass(t *testing.T, a *Allocator, lo, hi, ksize uint64, backing string
 	for n := lo; n <= hi; n++ {
 		p := mustAlloc(t, a, n, buddy.GFP_KERNEL)
 		got := "slab"
-		if _, ok := a.slabOf[(p-PageOffset)>>arch.PageShift]; !ok {
+		if a.slabOf.get((p-PageOffset)>>arch.PageShift) == nil {
 			got = "pages"
 		}
 		if ks := a.Ksize(p); ks != ksize || got != backing || KmallocSizeRoundup(n) != ksize {
