@@ -79,9 +79,11 @@ func (fm *FrameMap) Block(pfn uint64) (head uint64, order int, ok bool) {
 	return 0, 0, false
 }
 
-// frameState reads one frame of the machine.
+// frameState reads one frame of the machine. A free block on a per-CPU
+// list (FlagPCP) is a block head like one on a buddy list: moving between
+// the two records no event and changes nothing the view draws.
 func frameState(f *phys.Frame) (FrameState, uint8) {
-	head := f.Flags&(phys.FlagBuddy|phys.FlagHead) != 0
+	head := f.Flags&(phys.FlagBuddy|phys.FlagHead|phys.FlagPCP) != 0
 	return MakeFrameState(f.Owner, f.Zone, head), f.Order
 }
 
