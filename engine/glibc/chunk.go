@@ -140,7 +140,7 @@ func (m *Malloc) ld(a uint64) uint64 {
 	if off := a - m.topAddr; off < arenaWords*8 {
 		return m.arenaWord(off >> 3)
 	}
-	return m.k.Load(a, 8)
+	return m.load8(a)
 }
 
 // st writes the 8-byte word at a.
@@ -149,7 +149,7 @@ func (m *Malloc) st(a, v uint64) {
 		m.setArenaWord(off>>3, v)
 		return
 	}
-	m.k.Store(a, 8, v)
+	m.store8(a, v)
 }
 
 // arenaWords is the number of words from main_arena.top to the end of bins.

@@ -22,13 +22,19 @@ type fakeKernel struct {
 	touched       map[uint64]bool // every page ever written (for "which pages" tests)
 	lastPN        uint64
 	last          *page
+	// gen changes whenever pages go (drop): the validity of the pages
+	// DirectPage hands out; noDirect hides DirectPage (the allocator then
+	// goes through Load and Store only).
+	gen      uint64
+	noDirect bool
 }
 
 type region struct{ start, end uint64 }
 
 type page struct {
 	data    [arch.PageSize]byte
-	present bool // a frame (written); false: the zero page (read only)
+	present bool                 // a frame (written); false: the zero page (read only)
+	slot    *[arch.PageSize]byte // &data, for DirectPage
 }
 
 // aborted is what fakeKernel.Abort panics with.
@@ -61,6 +67,7 @@ func (k *fakeKernel) drop(start, end uint64) {
 		}
 	}
 	k.lastPN, k.last = ^uint64(0), nil
+	k.gen++
 }
 
 func (k *fakeKernel) Brk(addr uint64) uint64 {
@@ -161,6 +168,17 @@ func (k *fakeKernel) Mremap(addr, oldLen, newLen uint64) (uint64, bool) {
 
 func (k *fakeKernel) MadviseDontneed(addr, length uint64) { k.drop(addr, addr+length) }
 
+// DirectPage is DirectMemory: a page an access of that kind would not
+// fault (a page read before, for a load; a page written before, for a
+// store).
+func (k *fakeKernel) DirectPage(a uint64, write bool) (**[pageSize]byte, *uint64) {
+	p := k.pages[a>>arch.PageShift]
+	if k.noDirect || p == nil || write && !p.present {
+		return nil, &k.gen
+	}
+	return &p.slot, &k.gen
+}
+
 func (k *fakeKernel) Abort(msg string) { panic(&aborted{msg}) }
 
 // pageFor returns the page of a, faulting it in for a read or a write.
@@ -175,6 +193,7 @@ func (k *fakeKernel) pageFor(a uint64, write bool) *page {
 			panic(&arch.Signal{Signo: arch.SIGSEGV, Code: arch.SEGV_MAPERR, Addr: a, Reason: "fake kernel: unmapped"})
 		}
 		p = &page{}
+		p.slot = &p.data
 		k.pages[pn] = p
 		k.faults++ // a read maps the zero page, a write a new frame
 		if write {

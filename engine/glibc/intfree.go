@@ -14,24 +14,11 @@ func (m *Malloc) intFree(p uint64, haveLock bool) {
 	// tcache: double-free check through the key, then put if room.
 	tcIdx := csize2tidx(size)
 	if m.tcache != 0 && tcIdx < m.tcacheBins {
-		e := p + chunkHdrSz
-		if m.k.Load(e+8, 8) == m.tcacheKey {
-			cnt := uint64(0)
-			for tmp := m.tcEntry(tcIdx); tmp != 0; tmp = protectPtr(tmp, m.k.Load(tmp, 8)) {
-				if cnt >= m.tcacheCount {
-					m.printerr("free(): too many chunks detected in tcache")
-				}
-				if misaligned(tmp) {
-					m.printerr("free(): unaligned chunk detected in tcache 2")
-				}
-				if tmp == e {
-					m.printerr("free(): double free detected in tcache 2")
-				}
-				cnt++
-			}
+		put, handled := m.tcacheFreeFast(p, tcIdx)
+		if !handled {
+			put = m.tcacheFree(p, tcIdx)
 		}
-		if m.tcCount(tcIdx) < m.tcacheCount {
-			m.tcachePut(p, tcIdx)
+		if put {
 			return
 		}
 	}
@@ -130,4 +117,31 @@ func (m *Malloc) intFree(p uint64, haveLock bool) {
 			m.systrim(m.topPad)
 		}
 	}
+}
+
+// tcacheFree is the tcache part of _int_free: the double-free check
+// through the key, then tcache_put if the bin has room. It reports
+// whether the chunk went into the tcache.
+func (m *Malloc) tcacheFree(p, tcIdx uint64) bool {
+	e := p + chunkHdrSz
+	if m.load8(e+8) == m.tcacheKey {
+		cnt := uint64(0)
+		for tmp := m.tcEntry(tcIdx); tmp != 0; tmp = protectPtr(tmp, m.load8(tmp)) {
+			if cnt >= m.tcacheCount {
+				m.printerr("free(): too many chunks detected in tcache")
+			}
+			if misaligned(tmp) {
+				m.printerr("free(): unaligned chunk detected in tcache 2")
+			}
+			if tmp == e {
+				m.printerr("free(): double free detected in tcache 2")
+			}
+			cnt++
+		}
+	}
+	if m.tcCount(tcIdx) < m.tcacheCount {
+		m.tcachePut(p, tcIdx)
+		return true
+	}
+	return false
 }

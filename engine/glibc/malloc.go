@@ -12,6 +12,12 @@ type Malloc struct {
 	rec  arch.Recorder
 	srec arch.ScalarRecorder // rec, when it has the cheaper form
 
+	// The translation cache of direct.go: k's DirectMemory (or nil), the
+	// pages, and the generation they are compared with.
+	dm        DirectMemory
+	rd, wr    [directEntries]directEntry // pages for loads, for stores
+	directGen *uint64
+
 	// Errno is set to ENOMEM when an allocation fails, as glibc sets errno;
 	// it is never cleared by the allocator (the libc layer owns errno).
 	Errno int
@@ -95,7 +101,11 @@ func New(k Kernel, cfg Config) *Malloc {
 		tcacheBins:    tcacheMaxBins,
 		tcacheKey:     cfg.TcacheKey,
 		mmapped:       map[uint64]uint64{},
+		rd:            emptyDirect,
+		wr:            emptyDirect,
+		directGen:     &noGen,
 	}
+	m.dm, _ = k.(DirectMemory)
 	return m
 }
 
@@ -150,29 +160,31 @@ func (m *Malloc) setMaxFast(s uint64) {
 func (m *Malloc) contiguous() bool { return m.flags&noncontiguousBit == 0 }
 
 // tcache_perthread_struct fields in simulated memory.
-func (m *Malloc) tcCount(i uint64) uint64 { return m.k.Load(m.tcache+2*i, 2) }
-func (m *Malloc) setTcCount(i, v uint64)  { m.k.Store(m.tcache+2*i, 2, v) }
-func (m *Malloc) tcEntry(i uint64) uint64 { return m.k.Load(m.tcache+tcacheEntriesOff+8*i, 8) }
-func (m *Malloc) setTcEntry(i, v uint64)  { m.k.Store(m.tcache+tcacheEntriesOff+8*i, 8, v) }
+func (m *Malloc) tcCount(i uint64) uint64 { return m.load2(m.tcache + 2*i) }
+func (m *Malloc) setTcCount(i, v uint64)  { m.store2(m.tcache+2*i, v) }
+func (m *Malloc) tcEntry(i uint64) uint64 { return m.load8(m.tcache + tcacheEntriesOff + 8*i) }
+func (m *Malloc) setTcEntry(i, v uint64)  { m.store8(m.tcache+tcacheEntriesOff+8*i, v) }
 
 // tcachePut (malloc/malloc.c — tcache_put): key first, then the mangled next.
 func (m *Malloc) tcachePut(chunk, idx uint64) {
 	e := chunk + chunkHdrSz
-	m.k.Store(e+8, 8, m.tcacheKey)
-	m.k.Store(e, 8, protectPtr(e, m.tcEntry(idx)))
+	m.store8(e+8, m.tcacheKey)
+	m.store8(e, protectPtr(e, m.tcEntry(idx)))
 	m.setTcEntry(idx, e)
 	m.setTcCount(idx, m.tcCount(idx)+1)
 }
 
-// tcacheGet (malloc/malloc.c — tcache_get, 2.36: from the head).
-func (m *Malloc) tcacheGet(idx uint64) uint64 {
+// tcacheGet (malloc/malloc.c — tcache_get, 2.36: from the head); count
+// is counts[idx] as the caller read it (reading it again would change
+// nothing observable: the page is present and the value the same).
+func (m *Malloc) tcacheGet(idx, count uint64) uint64 {
 	e := m.tcEntry(idx)
 	if misaligned(e) {
 		m.printerr("malloc(): unaligned tcache chunk detected")
 	}
-	m.setTcEntry(idx, protectPtr(e, m.k.Load(e, 8)))
-	m.setTcCount(idx, m.tcCount(idx)-1)
-	m.k.Store(e+8, 8, 0)
+	m.setTcEntry(idx, protectPtr(e, m.load8(e)))
+	m.setTcCount(idx, count-1)
+	m.store8(e+8, 0)
 	return e
 }
 
@@ -253,10 +265,17 @@ func (m *Malloc) Malloc(bytes uint64) uint64 {
 	}
 	tcIdx := csize2tidx(tbytes)
 	m.maybeInitTcache()
-	if tcIdx < m.tcacheBins && m.tcache != 0 && m.tcCount(tcIdx) > 0 {
-		v := m.tcacheGet(tcIdx)
-		m.event(arch.EvAlloc, v, tbytes, "malloc: tcache")
-		return v
+	if tcIdx < m.tcacheBins && m.tcache != 0 {
+		v, handled := m.tcacheGetFast(tcIdx)
+		if !handled {
+			if n := m.tcCount(tcIdx); n > 0 {
+				v = m.tcacheGet(tcIdx, n)
+			}
+		}
+		if v != 0 {
+			m.event(arch.EvAlloc, v, tbytes, "malloc: tcache")
+			return v
+		}
 	}
 	v := m.intMalloc(bytes)
 	m.allocEvent(v, bytes, "malloc")
@@ -280,8 +299,8 @@ func (m *Malloc) Free(mem uint64) {
 		return
 	}
 	p := mem - chunkHdrSz
-	if m.chunkIsMmapped(p) {
-		raw := m.sizeNomask(p)
+	raw := m.sizeNomask(p) // chunk_is_mmapped(p)
+	if raw&isMmapped != 0 {
 		if !m.noDynThreshold && raw > m.mmapThreshold && raw <= mmapThresholdMax {
 			m.mmapThreshold = m.chunksize(p)
 			m.trimThreshold = 2 * m.mmapThreshold
@@ -298,9 +317,12 @@ func (m *Malloc) Free(mem uint64) {
 	// a simplification that only a free of a pointer malloc never
 	// returned, before any malloc, can see.
 	m.ptmallocInit()
-	m.maybeInitTcache()
+	if m.tcache == 0 {
+		m.maybeInitTcache()
+		raw = m.sizeNomask(p) // as _int_free will see it
+	}
 	if m.rec != nil {
-		m.event(arch.EvFree, mem, m.chunksize(p), "free")
+		m.event(arch.EvFree, mem, raw&^sizeBits, "free")
 	}
 	m.intFree(p, false)
 }
@@ -356,7 +378,7 @@ func (m *Malloc) Calloc(n, elemSize uint64) uint64 {
 			w = 5
 		}
 		for i := uint64(0); i < w; i++ {
-			m.k.Store(mem+8*i, 8, 0)
+			m.store8(mem+8*i, 0)
 		}
 	}
 	m.allocEvent(mem, sz, "calloc")

@@ -106,50 +106,53 @@ func parseTrace(src string) ([]traceOp, int, error) {
 func runTrace(ops []traceOp, check func(*Malloc)) (string, string) {
 	p := newProc()
 	p.check = check
-	return p.run(func() {
-		s := map[int]uint64{}
-		type rec struct {
-			kind     byte
-			off, use int64
-		}
-		var recs []rec
-		var mbase uint64
-		for _, op := range ops {
-			switch op.kind {
-			case 'm':
-				s[op.slot] = p.malloc(uint64(op.a))
-			case 'c':
-				s[op.slot] = p.calloc(uint64(op.a), uint64(op.b))
-			case 'r':
-				s[op.slot] = p.realloc(s[op.slot], uint64(op.a))
-			case 'f':
-				p.free(s[op.slot])
-			case 'n':
-				s[op.slot] = 0
-			case 'o':
-				p.mallopt(int32(op.a), int32(op.b))
-			case 't':
-				p.trim(uint64(op.a))
-			case 'R':
-				a := s[op.slot]
-				switch {
-				case a == 0:
-					recs = append(recs, rec{'-', 0, 0})
-				case p.isMmapped(a) == 1:
-					if mbase == 0 {
-						mbase = a
-					}
-					recs = append(recs, rec{'m', int64(a - mbase), int64(p.usable(a))})
-				default:
-					recs = append(recs, rec{'h', int64(a - p.base), int64(p.usable(a))})
+	return p.run(func() { runOps(p, ops) })
+}
+
+// runOps makes a trace's calls on p.
+func runOps(p *proc, ops []traceOp) {
+	s := map[int]uint64{}
+	type rec struct {
+		kind     byte
+		off, use int64
+	}
+	var recs []rec
+	var mbase uint64
+	for _, op := range ops {
+		switch op.kind {
+		case 'm':
+			s[op.slot] = p.malloc(uint64(op.a))
+		case 'c':
+			s[op.slot] = p.calloc(uint64(op.a), uint64(op.b))
+		case 'r':
+			s[op.slot] = p.realloc(s[op.slot], uint64(op.a))
+		case 'f':
+			p.free(s[op.slot])
+		case 'n':
+			s[op.slot] = 0
+		case 'o':
+			p.mallopt(int32(op.a), int32(op.b))
+		case 't':
+			p.trim(uint64(op.a))
+		case 'R':
+			a := s[op.slot]
+			switch {
+			case a == 0:
+				recs = append(recs, rec{'-', 0, 0})
+			case p.isMmapped(a) == 1:
+				if mbase == 0 {
+					mbase = a
 				}
+				recs = append(recs, rec{'m', int64(a - mbase), int64(p.usable(a))})
+			default:
+				recs = append(recs, rec{'h', int64(a - p.base), int64(p.usable(a))})
 			}
 		}
-		for i, r := range recs {
-			p.printf("%d %c %ld %ld\n", i, r.kind, r.off, r.use)
-		}
-		p.printf("brk grew by 0x%lx\n", p.brkOff())
-	})
+	}
+	for i, r := range recs {
+		p.printf("%d %c %ld %ld\n", i, r.kind, r.off, r.use)
+	}
+	p.printf("brk grew by 0x%lx\n", p.brkOff())
 }
 
 // traceCProgram wraps a trace in the C program the oracle uses.

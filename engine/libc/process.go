@@ -262,6 +262,15 @@ func (k glibcKernel) MadviseDontneed(addr, length uint64) {
 	k.p.AS.Madvise(addr, length, mm.MADV_DONTNEED)
 }
 
+var _ glibc.DirectMemory = glibcKernel{}
+
+// DirectPage is glibc.DirectMemory: mm's. glibc is not instrumented (its
+// accesses bypass the ASan shadow, as they do in reality), so every page
+// the TLB holds qualifies.
+func (k glibcKernel) DirectPage(addr uint64, write bool) (**phys.Page, *uint64) {
+	return k.p.AS.DirectPage(addr, write)
+}
+
 func (k glibcKernel) Load(addr uint64, size int) uint64     { return k.p.AS.Load(addr, size) }
 func (k glibcKernel) Store(addr uint64, size int, v uint64) { k.p.AS.Store(addr, size, v) }
 func (k glibcKernel) ReadBytes(addr uint64, buf []byte)     { k.p.AS.ReadBytes(addr, buf) }
