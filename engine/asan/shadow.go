@@ -3,6 +3,7 @@ package asan
 import (
 	"fmt"
 	"sort"
+	"strconv"
 )
 
 // State is what a tracked region is.
@@ -18,10 +19,48 @@ const (
 type Object struct {
 	Addr      uint64 // the pointer the program got
 	Size      uint64 // the requested size in bytes
-	Allocator string // "malloc(100)", "calloc(5, 16)", "kmalloc(100, GFP_KERNEL)" ...
+	Allocator string // "malloc(100)", "calloc(5, 16)", "kmalloc(100, GFP_KERNEL)" ..., or "": see Via
+	// Via is the allocating call when Allocator is empty, formatted only
+	// if a report names it (malloc's hot path does not format).
+	Via       Via
 	AllocLine int    // source line of the allocation (0: unknown)
 	FreeLine  int    // source line of the free (Freed objects only)
 	FreedBy   string // "free", "realloc", "kfree" ...
+}
+
+// Via is an allocating call: Fn with N (≤ 2) unsigned arguments, the
+// first printed as a pointer (%p, NULL for 0) when Ptr is set.
+type Via struct {
+	Fn   string
+	Args [2]uint64
+	N    int
+	Ptr  bool
+}
+
+func (v Via) String() string {
+	b := []byte(v.Fn + "(")
+	for i := 0; i < v.N && i < len(v.Args); i++ {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		switch {
+		case i == 0 && v.Ptr && v.Args[0] == 0:
+			b = append(b, "NULL"...)
+		case i == 0 && v.Ptr:
+			b = strconv.AppendUint(append(b, "0x"...), v.Args[0], 16)
+		default:
+			b = strconv.AppendUint(b, v.Args[i], 10)
+		}
+	}
+	return string(append(b, ')'))
+}
+
+// AllocatedBy is the allocating call as text.
+func (o *Object) AllocatedBy() string {
+	if o.Allocator != "" {
+		return o.Allocator
+	}
+	return o.Via.String()
 }
 
 // region is one tracked range. Invariant: regions are sorted by start and
@@ -99,14 +138,15 @@ func (s *Shadow) Free(addr uint64, freedBy string, line int) (obj Object, ok boo
 	o.FreedBy, o.FreeLine = freedBy, line
 	// drop the redzones of this object, keep its body as Freed
 	keep := region{addr, s.regions[i].end, Freed, o}
-	var out []region
+	n := 0 // filtered in place: free runs in every malloc/free loop
 	for _, r := range s.regions {
-		if r.obj == o {
-			continue
+		if r.obj != o {
+			s.regions[n] = r
+			n++
 		}
-		out = append(out, r)
 	}
-	s.regions = out
+	clear(s.regions[n:])
+	s.regions = s.regions[:n]
 	s.insert(keep)
 	s.bounds()
 	return *o, true
@@ -184,9 +224,9 @@ func (s *Shadow) report(r region, addr uint64, size int, write bool, line int) {
 	text := fmt.Sprintf("mmplay: %s: %s of size %d at 0x%x on line %d\n", kind, op, size, addr, line)
 	text += fmt.Sprintf("    0x%x is %s\n", addr, where)
 	if o.AllocLine > 0 {
-		text += fmt.Sprintf("    allocated by %s on line %d\n", o.Allocator, o.AllocLine)
+		text += fmt.Sprintf("    allocated by %s on line %d\n", o.AllocatedBy(), o.AllocLine)
 	} else {
-		text += fmt.Sprintf("    allocated by %s\n", o.Allocator)
+		text += fmt.Sprintf("    allocated by %s\n", o.AllocatedBy())
 	}
 	if r.state == Freed {
 		text += fmt.Sprintf("    freed by %s on line %d\n", o.FreedBy, o.FreeLine)

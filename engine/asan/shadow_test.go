@@ -137,3 +137,26 @@ func BenchmarkCheckInside(b *testing.B) {
 		s.Check(0x2000+uint64(i%200)*0x40+16, 8, true, 1)
 	}
 }
+
+func TestViaNamesTheCall(t *testing.T) {
+	for _, tc := range []struct {
+		v    Via
+		want string
+	}{
+		{Via{Fn: "malloc", Args: [2]uint64{100}, N: 1}, "malloc(100)"},
+		{Via{Fn: "calloc", Args: [2]uint64{5, 16}, N: 2}, "calloc(5, 16)"},
+		{Via{Fn: "realloc", Args: [2]uint64{0, 7}, N: 2, Ptr: true}, "realloc(NULL, 7)"},
+		{Via{Fn: "realloc", Args: [2]uint64{0x5555555592a0, 64}, N: 2, Ptr: true}, "realloc(0x5555555592a0, 64)"},
+	} {
+		if got := tc.v.String(); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.v, got, tc.want)
+		}
+		o := Object{Via: tc.v}
+		if got := o.AllocatedBy(); got != tc.want {
+			t.Errorf("AllocatedBy %q, want %q", got, tc.want)
+		}
+	}
+	if o := (Object{Allocator: "strdup", Via: Via{Fn: "x"}}); o.AllocatedBy() != "strdup" {
+		t.Error("Allocator does not win over Via")
+	}
+}

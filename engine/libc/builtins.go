@@ -2,7 +2,6 @@ package libc
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 
 	"mmplay/engine/arch"
@@ -88,10 +87,10 @@ func (p *Process) Builtins() map[string]interp.Builtin {
 		"strrchr": func(c *interp.Call) uint64 { return p.str(c).Strrchr(c.Args[0], int(int32(c.Args[1]))) },
 		"strstr":  func(c *interp.Call) uint64 { return p.str(c).Strstr(c.Args[0], c.Args[1]) },
 		"strdup": func(c *interp.Call) uint64 {
-			return p.Str.Strdup(c.Args[0], func(n uint64) uint64 { return p.malloc(c, n, "strdup") })
+			return p.Str.Strdup(c.Args[0], func(n uint64) uint64 { return p.malloc(c, n, asan.Object{Allocator: "strdup"}) })
 		},
 		"strndup": func(c *interp.Call) uint64 {
-			return p.Str.Strndup(c.Args[0], c.Args[1], func(n uint64) uint64 { return p.malloc(c, n, "strndup") })
+			return p.Str.Strndup(c.Args[0], c.Args[1], func(n uint64) uint64 { return p.malloc(c, n, asan.Object{Allocator: "strndup"}) })
 		},
 
 		// stdio.h
@@ -169,7 +168,7 @@ func (p *Process) setErrno(e int) {
 func (p *Process) line(c *interp.Call) int { return c.Pos.Line }
 
 // malloc is malloc(n) with the shadow told about the new object.
-func (p *Process) malloc(c *interp.Call, n uint64, what string) uint64 {
+func (p *Process) malloc(c *interp.Call, n uint64, what asan.Object) uint64 {
 	a := p.Malloc.Malloc(n)
 	if a == 0 {
 		p.setErrno(ENOMEM)
@@ -180,8 +179,9 @@ func (p *Process) malloc(c *interp.Call, n uint64, what string) uint64 {
 }
 
 // track tells the shadow about a new heap object at a (n bytes requested):
-// its chunk header and the slack after the request are redzones.
-func (p *Process) track(c *interp.Call, a, n uint64, what string) {
+// its chunk header and the slack after the request are redzones. what
+// names the allocating call (its Allocator or Via).
+func (p *Process) track(c *interp.Call, a, n uint64, what asan.Object) {
 	size := p.AS.Load(a-8, 8)
 	chunk := a - 16
 	end := chunk + (size &^ 7)
@@ -189,7 +189,8 @@ func (p *Process) track(c *interp.Call, a, n uint64, what string) {
 		end += 8
 	}
 	lo, hi := p.Shadow.Bounds()
-	p.Shadow.Alloc(chunk, end, asan.Object{Addr: a, Size: n, Allocator: what, AllocLine: p.line(c)})
+	what.Addr, what.Size, what.AllocLine = a, n, p.line(c)
+	p.Shadow.Alloc(chunk, end, what)
 	if nlo, nhi := p.Shadow.Bounds(); nlo < lo || nhi > hi || lo == hi {
 		// the watched range grew: pages the interpreter accesses directly
 		// may now hold watched bytes (UserMemory.DirectPage)
@@ -198,7 +199,7 @@ func (p *Process) track(c *interp.Call, a, n uint64, what string) {
 }
 
 func (p *Process) bMalloc(c *interp.Call) uint64 {
-	return p.malloc(c, c.Args[0], fmt.Sprintf("malloc(%d)", c.Args[0]))
+	return p.malloc(c, c.Args[0], asan.Object{Via: asan.Via{Fn: "malloc", Args: [2]uint64{c.Args[0]}, N: 1}})
 }
 
 func (p *Process) bCalloc(c *interp.Call) uint64 {
@@ -207,7 +208,7 @@ func (p *Process) bCalloc(c *interp.Call) uint64 {
 		p.setErrno(ENOMEM)
 		return 0
 	}
-	p.track(c, a, c.Args[0]*c.Args[1], fmt.Sprintf("calloc(%d, %d)", c.Args[0], c.Args[1]))
+	p.track(c, a, c.Args[0]*c.Args[1], asan.Object{Via: asan.Via{Fn: "calloc", Args: [2]uint64{c.Args[0], c.Args[1]}, N: 2}})
 	return a
 }
 
@@ -233,19 +234,12 @@ func (p *Process) bRealloc(c *interp.Call) uint64 {
 			p.setErrno(ENOMEM)
 		}
 		if old != 0 && n != 0 && hadOld { // failure: the old block is untouched
-			p.track(c, old, oldObj.Size, oldObj.Allocator)
+			p.track(c, old, oldObj.Size, oldObj)
 		}
 		return 0
 	}
-	p.track(c, a, n, fmt.Sprintf("realloc(%s, %d)", ptrName(old), n))
+	p.track(c, a, n, asan.Object{Via: asan.Via{Fn: "realloc", Args: [2]uint64{old, n}, N: 2, Ptr: true}})
 	return a
-}
-
-func ptrName(a uint64) string {
-	if a == 0 {
-		return "NULL"
-	}
-	return "0x" + strconv.FormatUint(a, 16)
 }
 
 // errnoOf turns a system call's error into its errno value.

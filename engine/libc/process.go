@@ -218,7 +218,7 @@ func (p *Process) LeakReport() string {
 	}
 	fmt.Fprintf(&b, "mmplay: %d bytes in %d heap objects were never freed:\n", total, len(leaks))
 	for _, o := range leaks {
-		fmt.Fprintf(&b, "    %d bytes at 0x%x from %s", o.Size, o.Addr, o.Allocator)
+		fmt.Fprintf(&b, "    %d bytes at 0x%x from %s", o.Size, o.Addr, o.AllocatedBy())
 		if o.AllocLine > 0 {
 			fmt.Fprintf(&b, " on line %d", o.AllocLine)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"mmplay/engine/arch"
+	"mmplay/engine/asan"
 	"mmplay/engine/cc/interp"
 )
 
@@ -42,7 +43,7 @@ func (p *Process) bQsort(c *interp.Call) uint64 {
 	if size < 1024 {
 		tmp, release = c.Thread.Alloca(size)
 	} else {
-		tmp = p.malloc(c, size, "qsort")
+		tmp = p.malloc(c, size, asan.Object{Allocator: "qsort"})
 		if tmp == 0 {
 			panic(&NotModelled{Reason: fmt.Sprintf("qsort of %d bytes: malloc failed, and glibc's _quicksort fallback is not modelled", size)})
 		}

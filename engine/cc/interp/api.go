@@ -20,7 +20,8 @@ type Memory interface {
 // a header; the checker has already converted every argument.
 type Builtin func(c *Call) uint64
 
-// Call is one call of a builtin.
+// Call is one call of a builtin. It (and Args) is valid only until the
+// builtin returns: the thread reuses it for its next builtin call.
 type Call struct {
 	// Name is the called function's name.
 	Name string
@@ -35,4 +36,6 @@ type Call struct {
 	// Thread is the calling thread: its Mem, its current position, and
 	// CallAddr to call back into snippet code (a module's file_operations).
 	Thread *Thread
+
+	argBuf [8]uint64 // Args when it fits
 }

@@ -76,6 +76,11 @@ type Thread struct {
 	// at most maxSteps, and at the next poll of Stop (see step).
 	limit uint64
 
+	// calls are the Calls of builtins, one per nesting level; bdepth
+	// builtins are running.
+	calls  []*Call
+	bdepth int
+
 	// The frame cache (frame.go) of the running frame; a call saves the
 	// caller's and restores it on return.
 	fc    frameCache
@@ -192,6 +197,7 @@ func (t *Thread) Run(name string, args ...uint64) (res Result) {
 	t.running = true
 	t.sp, t.fp, t.depth, t.sret, t.nextSret = t.stackTop, 0, 0, 0, 0
 	t.limit = t.steps // the first step polls Stop and sets the limit
+	t.bdepth = 0      // a run that ended inside a builtin left it raised
 	t.fc = noFrame
 	t.staleFrame()
 	defer func() {
@@ -259,8 +265,7 @@ func (t *Thread) call(f *function, args []uint64) uint64 {
 	sret := t.nextSret
 	t.nextSret = 0
 	if f.builtin != nil {
-		c := &Call{Name: f.name, Args: append([]uint64(nil), args...), Pos: t.pos, Thread: t}
-		return check.Normalize(f.result, f.builtin(c))
+		return t.callBuiltin(f, args)
 	}
 	if t.depth >= MaxCallDepth {
 		// mmplay's own limit (the interpreter nests Go calls): say so,
@@ -315,6 +320,28 @@ func (t *Thread) call(f *function, args []uint64) uint64 {
 		t.pos = savedPos // the caller's statement goes on
 	}
 	return v
+}
+
+// callBuiltin calls a builtin with a Call from the thread's own stack of
+// them (one per nesting level: a builtin may call back into the snippet,
+// which may call a builtin), so that a call allocates nothing: a
+// malloc/free loop makes two builtin calls per iteration.
+func (t *Thread) callBuiltin(f *function, args []uint64) uint64 {
+	if t.bdepth == len(t.calls) {
+		t.calls = append(t.calls, new(Call))
+	}
+	c := t.calls[t.bdepth]
+	*c = Call{Name: f.name, Pos: t.pos, Thread: t, argBuf: c.argBuf}
+	if len(args) <= len(c.argBuf) {
+		c.Args = c.argBuf[:len(args)]
+	} else {
+		c.Args = make([]uint64, len(args))
+	}
+	copy(c.Args, args)
+	t.bdepth++
+	v := f.builtin(c)
+	t.bdepth--
+	return check.Normalize(f.result, v)
 }
 
 // copyBytes copies n bytes from src to dst in simulated memory.
