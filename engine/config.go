@@ -10,7 +10,7 @@ import (
 // Config is the machine a session boots (SPEC §4). The zero value is not
 // valid; start from DefaultConfig.
 type Config struct {
-	Arch       string // "x86_64" or "i386"
+	Arch       string // "x86_64" or "i386" (i386: the physical zones DMA, Normal ≤ 896 MiB, HighMem; addresses stay x86-64's: package kernel, "arch=i386")
 	RAM        uint64 // bytes, 16 MiB … 4 GiB
 	Kernel     string // "6.1" or "2.0"
 	ASLR       string // "off" or a decimal seed

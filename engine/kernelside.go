@@ -21,7 +21,7 @@ import (
 func (m *machine) bootKernel(cfg Config) (*buddy.Machine, error) {
 	m.quiet = true
 	defer func() { m.quiet = false }()
-	k, err := kernel.Boot(kernel.Config{RAM: cfg.RAM, Kernel: cfg.Kernel, Debug: cfg.Debug, Recorder: m})
+	k, err := kernel.Boot(kernel.Config{RAM: cfg.RAM, Kernel: cfg.Kernel, Arch: cfg.Arch, Debug: cfg.Debug, Recorder: m})
 	if err != nil {
 		return nil, err
 	}

@@ -152,18 +152,19 @@ func (a *Allocator) AllocPages(gfp GFP, order int, owner phys.Owner) (uint64, er
 	if order < 0 || order >= a.maxOrder {
 		return 0, &AllocError{Order: order, GFP: gfp &^ GFPInitOnAlloc, TooLarge: true}
 	}
-	r := request{gfp: gfp, order: order, highest: gfp.Zone(), mt: a.gfpMigratetype(gfp)}
+	r := request{gfp: gfp, order: order, highest: a.GFPZone(gfp), mt: a.gfpMigratetype(gfp)}
 	r.preferred = r.highest
 	for r.preferred > 0 && !a.zones[r.preferred].Populated() {
 		r.preferred--
 	}
 	// Fast path: the low watermark, and no fragmenting fallback while a
-	// Normal zone is preferred (alloc_flags_nofragment).
+	// Normal zone is preferred (alloc_flags_nofragment; only with
+	// CONFIG_ZONE_DMA32, which i386 has not).
 	af := allocWmarkLow
 	if gfp&GFP__KSWAPD_RECLAIM != 0 {
 		af |= allocKswapd
 	}
-	if r.preferred == phys.ZoneNormal && !a.legacy {
+	if r.preferred == phys.ZoneNormal && !a.legacy && !a.mem.I386() {
 		af |= allocNoFragment
 	}
 	pfn, ok := a.getPageFromFreelist(&r, af)

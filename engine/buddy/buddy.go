@@ -270,6 +270,11 @@ func (a *Allocator) SetupWatermarks(kbytes uint64) {
 		}
 		m := pagesMin * z.Managed / lowmem
 		tmp := max(m/4, z.Managed*watermarkScaleFactor/10000)
+		if id == phys.ZoneHighMem {
+			// is_highmem: min is a small fixed reserve, SWAP_CLUSTER_MAX
+			// to 128 pages
+			m = min(max(z.Managed/1024, 32), 128)
+		}
 		z.WmarkMin, z.WmarkLow, z.WmarkHigh = m, m+tmp, m+2*tmp
 	}
 	for i := phys.ZoneDMA; i < phys.NumZones; i++ {

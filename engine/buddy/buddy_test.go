@@ -432,3 +432,58 @@ func TestOOMKillerHook(t *testing.T) {
 	}
 	check(t, a)
 }
+
+// arch=i386: DMA, Normal up to 896 MiB (lowmem), HighMem above, no DMA32.
+// GFP_KERNEL and GFP_DMA32 stay in lowmem, GFP_HIGHUSER prefers HighMem
+// and falls back to Normal; HighMem's min watermark is the small fixed
+// reserve (managed/1024 within 32 … 128 pages) and min_free_kbytes counts
+// lowmem only.
+func TestI386Zones(t *testing.T) {
+	m, err := Boot(MachineConfig{RAM: 1 << 30, Kernel: "6.1", Arch: "i386"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := m.Pages
+	for _, c := range []struct {
+		id         phys.ZoneID
+		start, end uint64
+	}{{phys.ZoneDMA, 0, 0x1000}, {phys.ZoneDMA32, 0x1000, 0x1000}, {phys.ZoneNormal, 0x1000, 0x38000}, {phys.ZoneHighMem, 0x38000, 0x40000}} {
+		if s, e := a.mem.ZoneSpan(c.id); s != c.start || e != c.end {
+			t.Errorf("%v spans %#x–%#x, want %#x–%#x", c.id, s, e, c.start, c.end)
+		}
+	}
+	hz, nz := a.Zone(phys.ZoneHighMem), a.Zone(phys.ZoneNormal)
+	if hz.WmarkMin != min(max(hz.Managed/1024, 32), 128) {
+		t.Errorf("HighMem min %d, managed %d", hz.WmarkMin, hz.Managed)
+	}
+	if got, want := a.MinFreeKbytes(), isqrt((a.Zone(phys.ZoneDMA).Managed+nz.Managed)*4*16); got > want || got < want-8 {
+		t.Errorf("min_free_kbytes %d, want about %d (lowmem only)", got, want)
+	}
+	for _, c := range []struct {
+		gfp  GFP
+		want phys.ZoneID
+	}{{GFP_KERNEL, phys.ZoneNormal}, {GFP_KERNEL | GFP_DMA32, phys.ZoneNormal}, {GFP_HIGHUSER_MOVABLE, phys.ZoneHighMem}, {GFP_KERNEL | GFP_DMA, phys.ZoneDMA}} {
+		pfn, err := a.AllocPages(c.gfp, 0, phys.OwnerPages)
+		if err != nil || a.mem.Frame(pfn).Zone != c.want {
+			t.Errorf("%v: pfn %#x (%v), err %v; want %v", c.gfp, pfn, a.mem.Frame(pfn).Zone, err, c.want)
+		}
+	}
+	// HighMem exhausted: user pages fall back to lowmem
+	for hz.FreePages > hz.WmarkLow+8 {
+		if _, err := a.AllocPages(GFP_HIGHUSER_MOVABLE, 0, phys.OwnerPages); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var zones []phys.ZoneID
+	for i := 0; i < 40; i++ {
+		pfn, err := a.AllocPages(GFP_HIGHUSER_MOVABLE, 0, phys.OwnerPages)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zones = append(zones, a.mem.Frame(pfn).Zone)
+	}
+	if zones[len(zones)-1] != phys.ZoneNormal {
+		t.Errorf("GFP_HIGHUSER with HighMem at its watermark: zones %v", zones)
+	}
+	check(t, a)
+}

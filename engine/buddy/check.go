@@ -231,6 +231,7 @@ func (a *Allocator) Snapshot() []ZoneSnapshot {
 type MachineConfig struct {
 	RAM      uint64 // bytes
 	Kernel   string // "6.1" or "2.0"
+	Arch     string // "x86_64" (or "") or "i386"
 	Recorder arch.Recorder
 }
 
@@ -244,7 +245,7 @@ type Machine struct {
 // machine gets MAX_ORDER 6 and Linux 2.0's single lists. The per-CPU lists
 // stay the boot pageset (kernel.Boot turns them on, as start_kernel does).
 func Boot(cfg MachineConfig) (*Machine, error) {
-	mem, err := phys.New(phys.Config{RAM: cfg.RAM, Kernel: cfg.Kernel})
+	mem, err := phys.New(phys.Config{RAM: cfg.RAM, Kernel: cfg.Kernel, Arch: cfg.Arch})
 	if err != nil {
 		return nil, err
 	}

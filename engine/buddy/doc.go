@@ -55,7 +55,9 @@
 //     [128, 262144] (calculate_min_free_kbytes); zone min =
 //     pages_min·managed/lowmem_managed, tmp = max(min/4, managed·10/10000),
 //     low = min+tmp, high = low+tmp (__setup_per_zone_wmarks, facts §3.6);
-//     lowmem_reserve with the ratios 256, 256, 32. With transparent huge
+//     lowmem_reserve with the ratios 256, 256, 32. A HighMem zone's min
+//     is managed/1024 clamped to 32 … 128 pages, and lowmem_managed and
+//     nr_free_buffer_pages leave HighMem out. With transparent huge
 //     pages (machines of 512 MiB and more: Debian enables THP there)
 //     khugepaged raises min_free_kbytes (RecommendedMinFreeKbytes).
 //  4. SetupPCP (setup_per_cpu_pageset, during start_kernel): batch =
@@ -73,10 +75,12 @@
 //     → Reclaimable, else Unmovable (GFP_KERNEL, slab, page tables).
 //  3. The zonelist is walked from the highest zone the flags allow down
 //     (gfp_zone: __GFP_DMA → DMA, __GFP_DMA32 → DMA32, else Normal; then
-//     Normal → DMA32 → DMA). Fast path: a zone is used only if
+//     Normal → DMA32 → DMA). On i386 (GFPZone) __GFP_HIGHMEM (user pages,
+//     page cache, vmalloc's pages) selects HighMem and __GFP_DMA32 Normal:
+//     HighMem → Normal → DMA. Fast path: a zone is used only if
 //     zone_watermark_fast at the low watermark. While a Normal zone is
 //     preferred the fast path sets ALLOC_NOFRAGMENT
-//     (alloc_flags_nofragment): a fallback may only take whole pageblocks,
+//     (alloc_flags_nofragment; x86-64 only, it needs CONFIG_ZONE_DMA32): a fallback may only take whole pageblocks,
 //     and a walk that finds nothing is repeated without it.
 //  4. rmqueue: orders 0–3 and 9 come from the per-CPU list of their order
 //     and type (rmqueue_pcplist). An empty list is refilled first with

@@ -96,15 +96,24 @@ func (g GFP) String() string {
 
 // Zone returns the highest zone the flags allow (include/linux/gfp.h:
 // gfp_zone). On x86-64 __GFP_HIGHMEM and __GFP_MOVABLE select Normal.
-func (g GFP) Zone() phys.ZoneID {
+func (g GFP) Zone() phys.ZoneID { return g.zone(false) }
+
+// zone is gfp_zone on x86-64 or, with i386 (no ZONE_DMA32), on x86-32:
+// there __GFP_DMA32 selects Normal and __GFP_HIGHMEM HighMem.
+func (g GFP) zone(i386 bool) phys.ZoneID {
 	switch {
 	case g&GFP__DMA != 0:
 		return phys.ZoneDMA
-	case g&GFP__DMA32 != 0:
+	case g&GFP__DMA32 != 0 && !i386:
 		return phys.ZoneDMA32
+	case g&GFP__HIGHMEM != 0 && i386:
+		return phys.ZoneHighMem
 	}
 	return phys.ZoneNormal
 }
+
+// GFPZone is gfp_zone for this machine's arch.
+func (a *Allocator) GFPZone(g GFP) phys.ZoneID { return g.zone(a.mem.I386()) }
 
 // CanSleep reports whether the request may block (gfpflags_allow_blocking).
 func (g GFP) CanSleep() bool { return g&GFP__DIRECT_RECLAIM != 0 }

@@ -114,9 +114,11 @@ type bootPlan struct {
 	scale float64
 }
 
-// planBoot lays out the boot of a 6.1 machine of ram bytes.
-func planBoot(ram uint64) bootPlan {
-	p := bootPlan{guest: ram >= guestMinRAM, scale: 1, memblock: memblockSteps(ram)}
+// planBoot lays out the boot of a 6.1 machine of ram bytes. An i386
+// machine boots the smaller, modelled kernel whatever its size (the
+// measured guest was x86-64), without the swiotlb.
+func planBoot(ram uint64, i386 bool) bootPlan {
+	p := bootPlan{guest: ram >= guestMinRAM && !i386, scale: 1, memblock: memblockSteps(ram, i386)}
 	if p.guest {
 		p.imageStart, p.imagePages = 16<<20, debianImagePages()+initPages
 		p.initStart = p.imageStart>>arch.PageShift + p.imagePages - imageBssPages - initPages
@@ -125,9 +127,9 @@ func planBoot(ram uint64) bootPlan {
 }
 
 // memblockSteps is the memblock plan of a 6.1 machine of ram bytes.
-func memblockSteps(ram uint64) []memblockStep {
+func memblockSteps(ram uint64, i386 bool) []memblockStep {
 	var steps []memblockStep
-	if ram >= guestMinRAM {
+	if ram >= guestMinRAM && !i386 {
 		descs := uint64(logBufLen >> prbAvgBits)
 		fail := fmt.Sprintf("log_buf_len: %d bytes not available", logBufLen)
 		steps = append(steps,
@@ -150,7 +152,7 @@ func memblockSteps(ram uint64) []memblockStep {
 	steps = append(steps,
 		memblockStep{what: "Dentry cache hash table", pages: hashPages(kernelPages, 13), align: 1},
 		memblockStep{what: "Inode-cache hash table", pages: hashPages(kernelPages, 14), align: 1})
-	if maxPFN > phys.MaxDMA32PFN {
+	if maxPFN > phys.MaxDMA32PFN && !i386 {
 		steps = append(steps, memblockStep{what: "swiotlb", pages: swiotlbPages, align: 1, low: true})
 	}
 	return steps
@@ -217,7 +219,7 @@ func presentPagesFor(ram uint64) uint64 {
 func debianImagePages() uint64 {
 	reserved := uint64(guestPresentPages) - guestMemTotalKB>>(arch.PageShift-10)
 	reserved -= 0x9f - 1 // pfn 1 … 0x9e: the first MiB's RAM
-	for _, st := range memblockSteps(guestRAM) {
+	for _, st := range memblockSteps(guestRAM, false) {
 		kept := st.pages
 		if st.keep > 0 {
 			kept = st.keep
@@ -236,5 +238,5 @@ func (k *Kernel) initrdTop() uint64 {
 			top = max(top, r[1])
 		}
 	}
-	return min(top, (2<<30)>>arch.PageShift)
+	return min(top, (2<<30)>>arch.PageShift, k.Mem.LowmemEnd())
 }

@@ -197,7 +197,7 @@ func (k *Kernel) Builtins() map[string]interp.Builtin {
 			}
 			return uint64(o)
 		},
-		"page_address":   func(c *interp.Call) uint64 { return PageAddress(arg(c, 0)) },
+		"page_address":   func(c *interp.Call) uint64 { return k.pageAddress(arg(c, 0)) },
 		"page_to_pfn":    func(c *interp.Call) uint64 { return PageToPfn(arg(c, 0)) },
 		"pfn_to_page":    func(c *interp.Call) uint64 { return PfnToPage(arg(c, 0)) },
 		"virt_to_page":   func(c *interp.Call) uint64 { return VirtToPage(arg(c, 0)) },

@@ -238,6 +238,22 @@
 // user addresses, not in the module area. mmplay says so in the report
 // list of every such run (Note).
 //
+// # arch=i386
+//
+// An i386 machine (kernel 6.1) has a 32-bit kernel's zones (package phys):
+// DMA, Normal up to 896 MiB and HighMem above. memblock allocates below
+// max_low_pfn, the initramfs sits below it, GFP_KERNEL and kmalloc stay in
+// lowmem, user pages, the page cache and vmalloc's pages (__GFP_HIGHMEM)
+// go to HighMem first; page_address of a HighMem page is NULL (kmap is
+// not modelled); /proc/meminfo gains HighTotal, HighFree, LowTotal and
+// LowFree and its DirectMap covers lowmem. It boots the smaller, modelled
+// kernel at every size (the measured guest was x86-64). A simplification:
+// only the physical side changes. Virtual addresses (the direct map at
+// 0xffff888000000000, vmalloc space, the module area, user space), page
+// tables, pointer sizes and the compiler's types stay x86-64's; the real
+// i386 kernel has its direct map at 0xc0000000, a vmalloc area of about
+// 120 MiB between lowmem and 4 GiB, and 4-byte pointers.
+//
 // # kernel=2.0
 //
 // The 2.0 model keeps 2.0's limits (orders 0–5, its kmalloc) and prints

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"mmplay/engine/buddy"
+	"mmplay/engine/phys"
 	"mmplay/engine/slab"
 	"mmplay/engine/vmalloc"
 )
@@ -14,7 +15,16 @@ import (
 // the way the integrator is meant to.
 func bootFull(t testing.TB, ram uint64, debug bool) (*Kernel, *slab.Allocator, *vmalloc.Allocator) {
 	t.Helper()
-	k := boot(t, ram, "6.1", debug)
+	return bootFullConfig(t, Config{RAM: ram, Kernel: "6.1", Debug: debug})
+}
+
+func bootFullConfig(t testing.TB, cfg Config) (*Kernel, *slab.Allocator, *vmalloc.Allocator) {
+	t.Helper()
+	k, err := Boot(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, k)
 	s, err := slab.New(slab.Config{Pages: k.Pages, InitOnAlloc: k.InitOnAlloc(), FreelistRandom: true, Seed: 1,
 		TooLargeWarned: k.TooLargeWarned(), Tainted: k.Tainted})
 	if err != nil {
@@ -282,6 +292,40 @@ func TestLeakWordingSingular(t *testing.T) {
 	want := []string{fmt.Sprintf("1 page (order 0) at %#x from __get_free_page", pg), fmt.Sprintf("kmalloc object of 1 byte at %#x", obj)}
 	if len(leaks) != 2 || leaks[0].What != want[0] || leaks[1].What != want[1] {
 		t.Errorf("leaks %+v, want %q", leaks, want)
+	}
+	checkFull(t, k, s, v)
+}
+
+// arch=i386 (6.1): the zones DMA, Normal and HighMem in /proc/buddyinfo
+// and the HIGHMEM lines of /proc/meminfo; memblock stays below max_low_pfn;
+// vmalloc's pages (__GFP_HIGHMEM) come from HighMem, GFP_KERNEL's from
+// lowmem; page_address of a HighMem page is NULL (no kmap).
+func TestI386HighMem(t *testing.T) {
+	k, s, v := bootFullConfig(t, Config{RAM: 1 << 30, Kernel: "6.1", Arch: "i386"})
+	bi := k.Pages.BuddyInfo()
+	if !strings.Contains(bi, "zone   Normal") || !strings.Contains(bi, "zone  HighMem") || strings.Contains(bi, "DMA32") {
+		t.Errorf("buddyinfo:\n%s", bi)
+	}
+	for _, r := range k.memblock.regions {
+		if r.end > 0x38000 {
+			t.Errorf("memblock region %s at %#x–%#x above lowmem", r.what, r.start, r.end)
+		}
+	}
+	high := meminfoKB(t, k, "HighTotal")
+	if high == 0 || meminfoKB(t, k, "LowTotal")+high != meminfoKB(t, k, "MemTotal") {
+		t.Errorf("HighTotal %d LowTotal %d MemTotal %d", high, meminfoKB(t, k, "LowTotal"), meminfoKB(t, k, "MemTotal"))
+	}
+	insmod(k)
+	vp := call(k, "vmalloc", 8192)
+	if pfn := call(k, "vmalloc_to_pfn", vp); k.Mem.Frame(pfn).Zone != phys.ZoneHighMem {
+		t.Errorf("vmalloc page pfn %#x in %v", pfn, k.Mem.Frame(pfn).Zone)
+	}
+	if p := call(k, "kmalloc", 100, uint64(buddy.GFP_KERNEL)); Pa(p)>>12 >= 0x38000 {
+		t.Errorf("kmalloc at %#x", p)
+	}
+	page := call(k, "alloc_pages", uint64(buddy.GFP_HIGHUSER), 0)
+	if page == 0 || PageToPfn(page) < 0x38000 || call(k, "page_address", page) != 0 {
+		t.Errorf("alloc_pages(GFP_HIGHUSER) = %#x (pfn %#x), page_address %#x", page, PageToPfn(page), call(k, "page_address", page))
 	}
 	checkFull(t, k, s, v)
 }

@@ -43,6 +43,10 @@ type Config struct {
 	RAM uint64
 	// Kernel is "6.1" (default) or "2.0".
 	Kernel string
+	// Arch is "x86_64" (default) or "i386": on i386 the 6.1 machine has
+	// the zones DMA, Normal (lowmem, 896 MiB) and HighMem (package phys);
+	// addresses and page tables stay x86-64's (doc.go).
+	Arch string
 	// Debug is the session's debug=on: CONFIG_DEBUG_ATOMIC_SLEEP reports,
 	// init_on_alloc=0, bad-page reports. debug=off is stock Debian 6.1 as
 	// measured (reference/kernel/README.md).
@@ -180,9 +184,9 @@ func Boot(cfg Config) (*Kernel, error) {
 	}
 	var plan bootPlan
 	if cfg.Kernel == "6.1" {
-		plan = planBoot(cfg.RAM)
+		plan = planBoot(cfg.RAM, cfg.Arch == "i386")
 	}
-	mem, err := phys.New(phys.Config{RAM: cfg.RAM, Kernel: cfg.Kernel, ImageStart: plan.imageStart, ImagePages: plan.imagePages})
+	mem, err := phys.New(phys.Config{RAM: cfg.RAM, Kernel: cfg.Kernel, Arch: cfg.Arch, ImageStart: plan.imageStart, ImagePages: plan.imagePages})
 	if err != nil {
 		return nil, err
 	}
@@ -214,6 +218,12 @@ func Boot(cfg Config) (*Kernel, error) {
 	if cfg.Kernel != "2.0" {
 		k.Pages.SetOOM(k) // 2.0 had no OOM killer for kernel allocations
 		k.plan.scale = min(1, float64(k.Pages.ManagedTotal())/(4*guestWorkPages))
+	}
+	if mem.I386() {
+		k.Note("note: arch=i386 models the physical side only",
+			"The machine has a 32-bit kernel's zones (DMA, Normal up to 896 MiB, HighMem above: see /proc/buddyinfo), "+
+				"but addresses, pointer sizes and page tables stay x86-64's: the real i386 kernel maps lowmem at 0xc0000000 "+
+				"and has 4-byte pointers.")
 	}
 	k.registerBuiltinProcFiles()
 	k.current = Task{PID: 1, Comm: "init"}

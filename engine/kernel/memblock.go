@@ -48,7 +48,7 @@ func (m *memblockState) check(mem *phys.Mem) error {
 // top-down below memblock.current_limit (the end of RAM), as the plan of
 // bootplan.go lists them.
 func (k *Kernel) memblockBoot() error {
-	k.memblock.limit = k.Mem.MaxPFN()
+	k.memblock.limit = k.Mem.LowmemEnd() // memblock.current_limit: max_low_pfn on i386
 	if k.cfg.Kernel == "2.0" {
 		return nil // Linux 2.0 had no memblock; its boot took the image only
 	}

@@ -202,7 +202,7 @@ func (k *Kernel) oomDumpHeader(gfp buddy.GFP, order int, victim oomTask, ok bool
 		}
 		k.pr(LogWarning, " </TASK>")
 	}
-	k.showMem(gfp.Zone())
+	k.showMem(k.Pages.GFPZone(gfp))
 	// dump_tasks (sysctl_oom_dump_tasks = 1): init and kernel threads are
 	// not listed (oom_unkillable_task)
 	k.pr(LogInfo, "Tasks state (memory values in pages):")

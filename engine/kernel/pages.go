@@ -63,6 +63,15 @@ func VirtToPage(v uint64) uint64 { return PfnToPage(Pa(v) >> arch.PageShift) }
 // PageAddress is page_address(page) for a lowmem page.
 func PageAddress(page uint64) uint64 { return PfnToVirt(PageToPfn(page)) }
 
+// pageAddress is page_address(page): NULL for an i386 HighMem page, which
+// has no permanent kernel address until kmap (not modelled).
+func (k *Kernel) pageAddress(page uint64) uint64 {
+	if k.Mem.I386() && PageToPfn(page) >= k.Mem.LowmemEnd() {
+		return 0
+	}
+	return PageAddress(page)
+}
+
 // AllocPages is alloc_pages(gfp, order): the first pfn of a block of
 // 2^order frames, or ok=false (the API returns NULL). fn names the API
 // function for reports. The steps:
@@ -128,7 +137,7 @@ func (k *Kernel) warnAlloc(gfp buddy.GFP, order int) {
 	if k.cfg.Kernel == "2.0" || gfp&buddy.GFP__NOWARN != 0 {
 		return
 	}
-	k.printAllocFailure(title, gfp.Zone(), order, nil)
+	k.printAllocFailure(title, k.Pages.GFPZone(gfp), order, nil)
 }
 
 // printAllocFailure prints warn_alloc's report for the line title (which

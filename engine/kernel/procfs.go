@@ -161,8 +161,8 @@ func (k *Kernel) postBootMemblock() uint64 {
 // meminfo_proc_show; facts §9.1): show_val_kb prints the 16-column label,
 // the value in kB right-aligned in 8 columns, then " kB". Lines for
 // options Debian's amd64 config enables are present (Zswap, HardwareCorrupted,
-// the transparent-hugepage lines, CmaTotal/CmaFree, HugePages); HIGHMEM
-// lines are not (x86-64). Values come from the live model; the parts the
+// the transparent-hugepage lines, CmaTotal/CmaFree, HugePages); the
+// HIGHMEM lines only on arch=i386. Values come from the live model; the parts the
 // model lacks (page cache beyond the program image, swap, dirty pages,
 // huge pages, CMA) are 0. DirectMap: modelled as the first 2 MiB in 4 KiB
 // pages and the rest in 2 MiB pages.
@@ -187,6 +187,13 @@ func (k *Kernel) Meminfo() string {
 	kb("Inactive(file)", c.file)
 	kb("Unevictable", 0)
 	kb("Mlocked", 0)
+	if k.Mem.I386() { // CONFIG_HIGHMEM
+		hz := k.Pages.Zone(phys.ZoneHighMem)
+		kb("HighTotal", hz.Managed)
+		kb("HighFree", hz.FreePages)
+		kb("LowTotal", c.total-hz.Managed)
+		kb("LowFree", c.free-min(c.free, hz.FreePages))
+	}
 	kb("SwapTotal", 0)
 	kb("SwapFree", 0)
 	kb("Zswap", 0)
@@ -226,9 +233,18 @@ func (k *Kernel) Meminfo() string {
 	kbv("Hugepagesize", 2048)
 	kbv("Hugetlb", 0)
 	ram := k.Mem.RAM() >> 10
+	if k.Mem.I386() {
+		// the direct map covers lowmem only, in 2 MiB pages (PAE): no
+		// 1 GiB pages on x86-32
+		ram = min(ram, k.Mem.LowmemEnd()<<(arch.PageShift-10))
+	}
 	small := min(ram, 2048)
 	big := (ram - small) &^ 2047
 	kbv("DirectMap4k", small+(ram-small-big))
+	if k.Mem.I386() {
+		kbv("DirectMap2M", big)
+		return b.String()
+	}
 	kbv("DirectMap2M", big%(1<<20))
 	kbv("DirectMap1G", big/(1<<20)*(1<<20))
 	return b.String()

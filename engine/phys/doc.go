@@ -16,7 +16,8 @@
 //   - Order: for the first frame of a free buddy block or of an allocated
 //     block, the block's order (2^order frames);
 //   - Zone: ZoneDMA (< 16 MiB), ZoneDMA32 (< 4 GiB), ZoneNormal (above),
-//     ZoneHighMem reserved for i386 (compare arch/x86/mm/init.c:zone_sizes_init);
+//     or on i386 ZoneDMA, ZoneNormal (< 896 MiB) and ZoneHighMem (compare
+//     arch/x86/mm/init.c:zone_sizes_init);
 //   - Refcount and Mapcount, as the kernel's _refcount and _mapcount
 //     (mapcount counts user page-table entries that map the frame);
 //   - Next and Prev: the links of the buddy free list the frame heads, as
@@ -49,6 +50,13 @@
 //     4 GiB, and the RAM above 3 GiB is remapped above 4 GiB, where it
 //     forms ZoneNormal (as the i440fx board lays out its memory). Smaller
 //     machines have only DMA and DMA32, as the 256 MiB guest does.
+//
+// On arch=i386 (kernel 6.1) the zones are a 32-bit kernel's: DMA below
+// 16 MiB, Normal up to 896 MiB (lowmem, max_low_pfn with the 3G/1G split)
+// and HighMem above, no DMA32 (x86-32 has no ZONE_DMA32); the RAM above
+// 4 GiB of a 4 GiB machine stays usable (a PAE kernel, as Debian's 686-pae).
+// The e820 map is the same. Linux 2.0 mapped all memory directly: its
+// machines have no HighMem whatever the arch.
 //
 // Present and Usable expose the map (what memblock.memory holds);
 // PresentPages is the kernel's physpages.

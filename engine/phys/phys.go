@@ -69,6 +69,10 @@ func (z ZoneID) String() string {
 const (
 	MaxDMAPFN   = (16 << 20) >> arch.PageShift // 4096
 	MaxDMA32PFN = 1 << (32 - arch.PageShift)   // 1 Mi
+	// MaxLowmemPFN is i386's max_low_pfn with the default 3G/1G split and
+	// VMALLOC_RESERVE: the 896 MiB the kernel maps directly; the RAM
+	// above is HighMem.
+	MaxLowmemPFN = (896 << 20) >> arch.PageShift
 )
 
 // Frame flag bits.
@@ -134,6 +138,10 @@ type Config struct {
 	RAM uint64
 	// Kernel is "6.1" or "2.0"; it selects the kernel image's default size and place.
 	Kernel string
+	// Arch is "x86_64" (or "") or "i386". An i386 6.1 machine has the
+	// zones DMA, Normal (lowmem, up to MaxLowmemPFN) and HighMem above,
+	// no DMA32 (the package comment).
+	Arch string
 	// ImageStart and ImagePages, when ImagePages is not 0, place the kernel
 	// image instead of the default (the kernel layer derives Debian's;
 	// package kernel, "Boot").
@@ -156,6 +164,7 @@ type Mem struct {
 	kernelStart  uint64           // first pfn of the kernel image
 	kernelPages  uint64
 	zeroPFN      uint64
+	i386         bool   // the zones of a 32-bit kernel
 	holeStart    uint64 // first pfn of the PCI hole; holeEnd == holeStart when none
 	holeEnd      uint64
 	contentPages int // frames whose content is allocated (for tests and budgets)
@@ -197,7 +206,11 @@ func New(cfg Config) (*Mem, error) {
 	if cfg.Kernel != "6.1" && cfg.Kernel != "2.0" && cfg.Kernel != "" {
 		return nil, fmt.Errorf("%w: kernel=%q", ErrConfig, cfg.Kernel)
 	}
-	m := &Mem{ram: cfg.RAM}
+	if cfg.Arch != "" && cfg.Arch != "x86_64" && cfg.Arch != "i386" {
+		return nil, fmt.Errorf("%w: arch=%q", ErrConfig, cfg.Arch)
+	}
+	// Linux 2.0 (an i386 kernel) mapped all memory directly: no HighMem.
+	m := &Mem{ram: cfg.RAM, i386: cfg.Arch == "i386" && cfg.Kernel != "2.0"}
 	ramPages := cfg.RAM >> arch.PageShift
 	maxPFN := ramPages
 	// The PCI hole of a >3 GiB machine (see the package comment).
@@ -211,7 +224,14 @@ func New(cfg Config) (*Mem, error) {
 	m.zoneStart[ZoneDMA32], m.zoneEnd[ZoneDMA32] = m.zoneEnd[ZoneDMA], min(maxPFN, MaxDMA32PFN)
 	m.zoneStart[ZoneNormal], m.zoneEnd[ZoneNormal] = m.zoneEnd[ZoneDMA32], max(maxPFN, m.zoneEnd[ZoneDMA32])
 	m.zoneStart[ZoneHighMem], m.zoneEnd[ZoneHighMem] = m.zoneEnd[ZoneNormal], m.zoneEnd[ZoneNormal]
-	for z := ZoneDMA; z <= ZoneNormal; z++ {
+	if m.i386 {
+		// no ZONE_DMA32 on x86-32; lowmem is Normal, the rest HighMem
+		dmaEnd := m.zoneEnd[ZoneDMA]
+		m.zoneStart[ZoneDMA32], m.zoneEnd[ZoneDMA32] = dmaEnd, dmaEnd
+		m.zoneStart[ZoneNormal], m.zoneEnd[ZoneNormal] = dmaEnd, max(dmaEnd, min(maxPFN, MaxLowmemPFN))
+		m.zoneStart[ZoneHighMem], m.zoneEnd[ZoneHighMem] = m.zoneEnd[ZoneNormal], max(maxPFN, m.zoneEnd[ZoneNormal])
+	}
+	for z := ZoneDMA; z < NumZones; z++ {
 		fs := m.Frames[m.zoneStart[z]:m.zoneEnd[z]]
 		for i := range fs {
 			fs[i] = Frame{Next: NoPFN, Prev: NoPFN, Zone: z}
@@ -326,6 +346,18 @@ func (m *Mem) MaxPFN() uint64 { return uint64(len(m.Frames)) }
 
 // RAM is the memory size in bytes, holes excluded.
 func (m *Mem) RAM() uint64 { return m.ram }
+
+// I386 reports whether the machine has a 32-bit kernel's zones (HighMem).
+func (m *Mem) I386() bool { return m.i386 }
+
+// LowmemEnd is one past the last pfn the kernel maps directly
+// (max_low_pfn): MaxPFN on x86-64, at most MaxLowmemPFN on i386.
+func (m *Mem) LowmemEnd() uint64 {
+	if m.i386 {
+		return m.zoneEnd[ZoneNormal]
+	}
+	return m.MaxPFN()
+}
 
 // ZeroPFN is the pfn of the shared zero page (my_zero_pfn).
 func (m *Mem) ZeroPFN() uint64 { return m.zeroPFN }
