@@ -155,6 +155,11 @@ func (c *BuddyView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					_ = vgparent
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
 					vgparent.AppendChild(vgn)
+					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "colgroup", Attr: []vugu.VGAttribute(nil)}
+					vgparent.AppendChild(vgn)
+					vgn.SetInnerHTML(vugu.HTML("\x3Ccol class=\"c-order\"/\x3E\x3Ccol class=\"c-block\"/\x3E\x3Ccol class=\"c-free\"/\x3E\x3Ccol/\x3E"))
+					vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
+					vgparent.AppendChild(vgn)
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "thead", Attr: []vugu.VGAttribute(nil)}
 					vgparent.AppendChild(vgn)
 					vgn.SetInnerHTML(vugu.HTML("\x3Ctr\x3E\x3Cth class=\"num\"\x3Eorder\x3C/th\x3E\x3Cth class=\"num\"\x3Eblock\x3C/th\x3E\x3Cth class=\"num\"\x3Efree\x3C/th\x3E\x3Cth\x3Efirst blocks (list head first)\x3C/th\x3E\x3C/tr\x3E"))
@@ -3106,7 +3111,14 @@ func (c *TimelineView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute(nil)}
 						vgparent.AppendChild(vgn)
 						vgn.AddAttrInterface("class", "tl-n "+g.Class)
-						vgn.SetInnerHTML(g.Label)
+						vgn.SetInnerHTML(g.Head)
+						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n        "}
+						vgparent.AppendChild(vgn)
+						if g.Sub != "" {
+							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "span", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "tl-line"}}}
+							vgparent.AppendChild(vgn)
+							vgn.SetInnerHTML(g.Sub)
+						}
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: "\n      "}
 						vgparent.AppendChild(vgn)
 					}

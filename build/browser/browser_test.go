@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -158,11 +159,23 @@ func (p *page) noConsoleErrors() {
 	}
 }
 
-// screenshot saves a full-page screenshot as an artifact.
+// screenshot saves a full-page screenshot as an artifact. The page is
+// captured at the window's width (innerWidth) and its whole height:
+// capturing beyond the viewport drops the vertical scrollbar, so the page
+// is laid out at the full width, and chromedp's FullScreenshot, which
+// clips to the content width measured with the scrollbar, cut off its
+// right 15 pixels (the theme button, the views' right edge).
 func (p *page) screenshot(name string) {
 	p.t.Helper()
 	var buf []byte
-	p.run(chromedp.FullScreenshot(&buf, 100))
+	var size struct{ W, H float64 }
+	p.run(chromedp.Evaluate(`({w: innerWidth, h: Math.max(document.documentElement.scrollHeight, innerHeight)})`, &size),
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			var err error
+			buf, err = cdppage.CaptureScreenshot().WithCaptureBeyondViewport(true).WithFromSurface(true).
+				WithClip(&cdppage.Viewport{Width: size.W, Height: size.H, Scale: 1}).Do(ctx)
+			return err
+		}))
 	dir := filepath.Join(root, "artifacts", "screenshots")
 	os.MkdirAll(dir, 0o755)
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {

@@ -28,6 +28,9 @@ type StepGroup struct {
 	Step  uint64
 	Line  int    // source line of the step's statement (0 at boot)
 	Label string // "step 12 · line 28"; "line 28" for events of an unstepped run; "boot"
+	// Head and Sub are Label in two lines: "step 12" over "line 28" (Sub
+	// "" when there is one part).
+	Head, Sub string
 	// Class is the group's most serious item class (bug, warn, fault,
 	// alloc, free, kernel, in that order), for its marker.
 	Class string
@@ -72,7 +75,12 @@ func Timeline(events []engine.Event, maxEvents int) TimelineView {
 		e := &events[i]
 		k := len(v.Groups) - 1
 		if k < 0 || v.Groups[k].Step != e.Step || v.Groups[k].Line != e.Line {
-			v.Groups = append(v.Groups, StepGroup{Step: e.Step, Line: e.Line, Label: groupLabel(e.Step, e.Line)})
+			head, sub := groupParts(e.Step, e.Line)
+			label := head
+			if sub != "" {
+				label += " · " + sub
+			}
+			v.Groups = append(v.Groups, StepGroup{Step: e.Step, Line: e.Line, Label: label, Head: head, Sub: sub})
 			k++
 			prev = nil
 		}
@@ -100,16 +108,17 @@ func Timeline(events []engine.Event, maxEvents int) TimelineView {
 	return v
 }
 
-func groupLabel(step uint64, line int) string {
+// groupParts is a group's label in its two parts (StepGroup.Head, Sub).
+func groupParts(step uint64, line int) (head, sub string) {
 	switch {
 	case step == 0 && line == 0:
-		return "boot"
+		return "boot", ""
 	case step == 0:
-		return "line " + fmtInt(line)
+		return "line " + fmtInt(line), ""
 	case line == 0:
-		return "step " + fmtUint(step)
+		return "step " + fmtUint(step), ""
 	}
-	return "step " + fmtUint(step) + " · line " + fmtInt(line)
+	return "step " + fmtUint(step), "line " + fmtInt(line)
 }
 
 var classRank = map[string]int{"": 0, "kernel": 1, "free": 2, "alloc": 3, "fault": 4, "warn": 5, "bug": 6}

@@ -173,3 +173,20 @@ func TestTimelineOfARealSession(t *testing.T) {
 		t.Errorf("the free step: %+v", last.Items)
 	}
 }
+
+func TestGroupParts(t *testing.T) {
+	for _, c := range []struct {
+		step      uint64
+		line      int
+		head, sub string
+	}{
+		{0, 0, "boot", ""},
+		{0, 28, "line 28", ""},
+		{12, 0, "step 12", ""},
+		{40012, 47, "step 40012", "line 47"},
+	} {
+		if h, s := groupParts(c.step, c.line); h != c.head || s != c.sub {
+			t.Errorf("groupParts(%d, %d) = %q, %q; want %q, %q", c.step, c.line, h, s, c.head, c.sub)
+		}
+	}
+}
