@@ -16,9 +16,11 @@ type App struct {
 
 	// View is the open view's id (one of Views).
 	View string
-	// Focus is the object under the pointer in any view; every view
-	// highlights what overlaps it.
-	Focus Focus
+	// Focus is the object under the pointer (or the keyboard's focus) in
+	// any view; Pinned the one a click (or Enter) fixed, which stays when
+	// the pointer leaves so that another view can show it. Every view
+	// highlights what overlaps Focused() (see Highlight).
+	Focus, Pinned Focus
 	// Cursor is the editor's cursor line (Run to cursor).
 	Cursor int
 	// Theme is "", "light" or "dark" ("" follows the system).
@@ -35,6 +37,15 @@ type App struct {
 	lastFragKey string
 	changes     *view.Changes
 	changesKey  changesKey
+	hl          view.Focus
+	hlKey       highlightKey
+}
+
+// highlightKey is what Highlight depends on.
+type highlightKey struct {
+	f     Focus
+	snap  *engine.Snapshot
+	built engine.Part
 }
 
 // changesKey is what Changes depends on: the two snapshots and the parts
@@ -52,15 +63,56 @@ type Focus struct {
 	Label      string
 }
 
-// HasPFN reports whether the focus covers frame pfn.
-func (f Focus) HasPFN(pfn uint64) bool { return f.Pages > 0 && pfn >= f.PFN && pfn < f.PFN+f.Pages }
+// Set reports whether the focus names an object.
+func (f Focus) Set() bool { return f.Pages > 0 || f.Size > 0 }
 
-// HasAddr reports whether the focus overlaps [addr, addr+size).
-func (f Focus) HasAddr(addr, size uint64) bool {
-	if size == 0 {
-		size = 1
+// Focused is the object the views highlight: the one under the pointer,
+// else the pinned one.
+func (a *App) Focused() Focus {
+	if a.Focus.Set() {
+		return a.Focus
 	}
-	return f.Size > 0 && addr < f.Addr+f.Size && f.Addr < addr+size
+	return a.Pinned
+}
+
+// Pin fixes f as the pinned object, or unpins it if it is the pinned one.
+func (a *App) Pin(f Focus) {
+	if !f.Set() || f == a.Pinned {
+		a.Pinned = Focus{}
+		return
+	}
+	a.Pinned = f
+}
+
+// Highlight is the focused object's frames and addresses, each found
+// from the other (view.Related), computed again only when the focus or
+// the snapshot changed.
+func (a *App) Highlight() *view.Focus {
+	f := a.Focused()
+	var snap *engine.Snapshot
+	if f.Set() {
+		snap = a.P.SnapOf(engine.PartProcess | engine.PartVmalloc | engine.PartFrameMap)
+	}
+	k := highlightKey{f: f, snap: snap}
+	if snap != nil {
+		k.built = snap.Built
+	}
+	if k != a.hlKey {
+		a.hlKey = k
+		a.hl = view.Focus{}
+		if f.Set() {
+			var frames []view.PFNRange
+			var addrs []view.AddrRange
+			if f.Pages > 0 {
+				frames = []view.PFNRange{{PFN: f.PFN, Count: f.Pages}}
+			}
+			if f.Size > 0 {
+				addrs = []view.AddrRange{{Addr: f.Addr, Size: f.Size}}
+			}
+			a.hl = view.Related(snap, frames, addrs)
+		}
+	}
+	return &a.hl
 }
 
 // ViewTab is one of the views of SPEC §7.

@@ -40,6 +40,12 @@ type Playground struct {
 	Internal string
 	// Rev counts changes; components key their rebuilds on it.
 	Rev uint64
+	// PanicNext makes the next move of the session panic inside the
+	// guard, in the engine's place: how the browser tests check that an
+	// engine bug reaches the page as an internal error with its report
+	// (window.mmplayTestPanic("engine"); there is no engine panic to
+	// trigger otherwise).
+	PanicNext bool
 	// Took is the time the engine took for the last action (moving the
 	// session and building the snapshot's parts the views asked for), for
 	// the benchmarks' breakdown.
@@ -50,6 +56,9 @@ type Playground struct {
 	progCfg  string
 	sess     *engine.Session
 	stopReq  bool
+	// fresh is set when the session was made anew: the next snapshot has
+	// no Prev.
+	fresh bool
 	// stepping is set by the moves of a reader stepping through the
 	// snippet (Step, Step back, a step of the Timeline or a link, Run to
 	// cursor), after which Idle prepares the next step back.
@@ -247,14 +256,30 @@ func (p *Playground) guard(f func()) {
 // move runs a move of the session under guard, timing it (Took).
 func (p *Playground) move(f func()) {
 	t0 := time.Now()
+	if p.PanicNext {
+		p.PanicNext = false
+		f = func() { panic("a deliberate panic in the engine's place (mmplayTestPanic)") }
+	}
 	p.guard(f)
 	p.Took = time.Since(t0)
+}
+
+// restart starts the program again on a new machine (after it ended):
+// the next snapshot follows none (nothing to compare it with).
+func (p *Playground) restart() {
+	p.closeSession()
+	p.sess = engine.NewSession(p.prog)
+	p.Result = nil
+	p.fresh = true
 }
 
 // afterMove takes the new snapshot (its parts are built as the views ask)
 // after the session moved.
 func (p *Playground) afterMove() {
 	p.Prev = p.Snap
+	if p.fresh {
+		p.Prev, p.fresh = nil, false
+	}
 	p.Snap = p.sess.SnapshotOf(0)
 	if p.sess.Done() {
 		p.Result = p.sess.Result()
@@ -281,9 +306,7 @@ func (p *Playground) Run(h Yielder) {
 		return
 	}
 	if p.Result != nil { // a finished run: run again from the start
-		p.closeSession()
-		p.sess = engine.NewSession(p.prog)
-		p.Result = nil
+		p.restart()
 	}
 	p.Running, p.Paused, p.stopReq, p.stepping = true, false, false, false
 	p.Took = time.Since(t0) // the compile; the chunks add theirs
@@ -328,9 +351,7 @@ func (p *Playground) Step() {
 		return
 	}
 	if p.Result != nil { // a finished run: step again from the start
-		p.closeSession()
-		p.sess = engine.NewSession(p.prog)
-		p.Result = nil
+		p.restart()
 	}
 	p.stepping = true
 	p.move(func() {
@@ -372,9 +393,7 @@ func (p *Playground) RunToLine(line int) {
 		return
 	}
 	if p.Result != nil {
-		p.closeSession()
-		p.sess = engine.NewSession(p.prog)
-		p.Result = nil
+		p.restart()
 	}
 	p.stepping = true
 	p.move(func() {

@@ -86,3 +86,20 @@ func TestPlaygroundBadSettings(t *testing.T) {
 		t.Errorf("diags %v", p.Diags)
 	}
 }
+
+// TestPlaygroundEnginePanic: a panic in the engine's place (PanicNext)
+// ends as the internal-error report, with the snippet, and Reset clears it.
+func TestPlaygroundEnginePanic(t *testing.T) {
+	p := &Playground{Code: hello}
+	p.PanicNext = true
+	p.Step()
+	if !strings.Contains(p.Internal, "mmplay internal error") || !strings.Contains(p.Internal, "Please report it") ||
+		!strings.Contains(p.Internal, hello) || p.Status() != "internal error" {
+		t.Errorf("after a panic: status %q, report %q", p.Status(), p.Internal)
+	}
+	p.Reset()
+	p.Step()
+	if p.Internal != "" || p.Steps() != 1 {
+		t.Errorf("after Reset and Step: %q, %d steps", p.Internal, p.Steps())
+	}
+}

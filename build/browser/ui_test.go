@@ -222,7 +222,10 @@ func TestSharedLinkRestoresState(t *testing.T) {
 }
 
 // TestBadInputKeepsThePageWorking: a compile error marks the line; an
-// endless loop is stopped by Stop while the page responds.
+// endless loop is stopped by Stop while the page responds. The
+// compiler's message shows on hover over the line in the code (the
+// textarea's title) and over its line number; during the endless loop a
+// view tab still opens.
 func TestBadInputKeepsThePageWorking(t *testing.T) {
 	p := newPage(t)
 	p.open("/")
@@ -234,10 +237,31 @@ func TestBadInputKeepsThePageWorking(t *testing.T) {
 		t.Errorf("no error marker or diagnostic: %q", p.text("diagnostics"))
 	}
 	p.screenshot("compile-error")
+	hover := func(line float64) string {
+		y := view.EditorPadTop + view.EditorLineHeight*(line-0.5) // the middle of the line
+		p.run(chromedp.Evaluate(fmt.Sprintf(`(() => { const ta = document.querySelector('[data-testid="editor-input"]'); const r = ta.getBoundingClientRect();
+			ta.dispatchEvent(new MouseEvent("mousemove", {bubbles: true, clientX: r.left + 40, clientY: r.top + %v})); return true; })()`, y), nil))
+		return p.attr("editor-input", "title")
+	}
+	if title := hover(2); !strings.Contains(title, "snippet.c:2:") {
+		t.Errorf("hovering over line 2 shows %q", title)
+	}
+	if title := hover(3); title != "" {
+		t.Errorf("hovering over line 3 shows %q", title)
+	}
+	var gutter string
+	p.run(chromedp.Evaluate(`document.querySelector('.gutter .ln[data-line="2"]').title`, &gutter))
+	if !strings.Contains(gutter, "snippet.c:2:") {
+		t.Errorf("line 2's number says %q", gutter)
+	}
+
 	p.setCode("// mmplay: max-steps=4000000000\nint main(void) {\n\tlong i = 0;\n\tfor (;;) i++;\n}\n")
 	p.click("run")
 	p.waitStatus("running")
-	time.Sleep(300 * time.Millisecond)
+	p.click("tab-heap")
+	if p.attr("tab-heap", "aria-selected") != "true" {
+		t.Error("the page did not switch views during the run")
+	}
 	p.click("stop")
 	st := p.waitStatus("paused")
 	if !strings.Contains(st, "paused at line 4") {
@@ -257,6 +281,8 @@ func TestSettingsAndShareButtons(t *testing.T) {
 	p.run(chromedp.Evaluate(`(() => { const s = document.querySelector('[data-testid="setting-kernel"]');
 		s.value = "2.0"; s.dispatchEvent(new Event("change", {bubbles: true})); return true; })()`, nil))
 	p.waitStatus("exited")
+	// The fragment follows the state when the page is idle.
+	p.waitIdle()
 	var frag string
 	p.run(chromedp.Evaluate(`location.hash`, &frag))
 	st, err := view.DecodeFragment(frag)

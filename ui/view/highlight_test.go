@@ -234,3 +234,14 @@ func BenchmarkHighlight(b *testing.B) {
 		Highlight(src)
 	}
 }
+
+func TestEditorLine(t *testing.T) {
+	for _, c := range []struct {
+		y    float64
+		line int
+	}{{0, 0}, {11.9, 0}, {12, 1}, {31.4, 1}, {31.5, 2}, {12 + 19.5*9 + 1, 10}} {
+		if got := EditorLine(c.y); got != c.line {
+			t.Errorf("EditorLine(%v) = %d, want %d", c.y, got, c.line)
+		}
+	}
+}

@@ -21,7 +21,7 @@ func drawAll(snap *engine.Snapshot, events []engine.Event) {
 	}
 	var pc PhysCanvas
 	pc.Show(s.FrameMap, l, &LightPalette, true)
-	pc.SetFocus(PFNRange{PFN: 0, Count: 10})
+	pc.SetFocus([]PFNRange{{PFN: 0, Count: 10}})
 	pc.Show(s.FrameMap, l, &DarkPalette, false)
 	for pfn := uint64(0); pfn < l.Frames; pfn += 97 {
 		FrameInfo(snap, pfn)

@@ -25,6 +25,7 @@ package view
 import (
 	"bytes"
 	"encoding/binary"
+	"slices"
 	"sort"
 	"unsafe"
 
@@ -174,7 +175,7 @@ type PhysCanvas struct {
 	plain  [256][4]byte // pal's colours by state
 	head   [256][4]byte
 	marked []PFNRange // frames marked as changed in base
-	focus  PFNRange   // frames outlined in Pix
+	focus  []PFNRange // frames outlined in Pix
 	bands  [][2]int   // pixel rows changed since TakeBands
 }
 
@@ -234,9 +235,7 @@ func (c *PhysCanvas) Show(fm *engine.FrameMap, l PhysLayout, pal *Palette, mark 
 	c.drawMarks()
 	// Pix gets the rows base changed in, and the focus's rows (the focus
 	// is drawn again on clean rows: at small cells it is a blend).
-	if c.focus.Count > 0 {
-		touched = append(touched, c.focus)
-	}
+	touched = append(touched, c.focus...)
 	for _, r := range touched {
 		y0, y1 := c.rows(r)
 		copy(c.Pix[y0*c.stride():y1*c.stride()], c.base[y0*c.stride():y1*c.stride()])
@@ -245,28 +244,35 @@ func (c *PhysCanvas) Show(fm *engine.FrameMap, l PhysLayout, pal *Palette, mark 
 	c.drawFocus()
 }
 
-// SetFocus outlines frames r (Count 0: none) instead of the previous
-// focus.
-func (c *PhysCanvas) SetFocus(r PFNRange) {
-	if r == c.focus {
+// SetFocus outlines the frames of rs (none: no focus) instead of the
+// previous focus.
+func (c *PhysCanvas) SetFocus(rs []PFNRange) {
+	if slices.Equal(rs, c.focus) {
 		return
 	}
 	old := c.focus
-	c.focus = r
+	c.focus = append([]PFNRange(nil), rs...)
 	if len(c.base) == 0 {
 		return
 	}
-	if old.Count > 0 {
-		y0, y1 := c.rows(old)
+	// Restore the old focus's rows from base (they may hold part of the
+	// new focus too, drawn again below), then draw the new one.
+	for _, r := range old {
+		y0, y1 := c.rows(r)
 		copy(c.Pix[y0*c.stride():y1*c.stride()], c.base[y0*c.stride():y1*c.stride()])
 		c.addBand(y0, y1)
-		// The restored rows may hold part of the new focus.
+	}
+	// Rows of the new focus not restored above hold no focus: a second
+	// blend would be wrong, so restore those too.
+	for _, r := range c.focus {
+		y0, y1 := c.rows(r)
+		copy(c.Pix[y0*c.stride():y1*c.stride()], c.base[y0*c.stride():y1*c.stride()])
 	}
 	c.drawFocus()
 }
 
-// Focus is the range outlined.
-func (c *PhysCanvas) Focus() PFNRange { return c.focus }
+// Focus is the frames outlined.
+func (c *PhysCanvas) Focus() []PFNRange { return c.focus }
 
 // State is the state of frame pfn in the picture (ok false beyond it).
 func (c *PhysCanvas) State(pfn uint64) (engine.FrameState, bool) {
@@ -361,12 +367,14 @@ func (c *PhysCanvas) drawMarks() {
 }
 
 func (c *PhysCanvas) drawFocus() {
-	if c.focus.Count == 0 || len(c.Pix) == 0 {
+	if len(c.Pix) == 0 {
 		return
 	}
-	HighlightFrames(c.Pix, c.L, c.focus.PFN, c.focus.Count, c.pal.Focus)
-	y0, y1 := c.rows(c.focus)
-	c.addBand(y0, y1)
+	for _, r := range c.focus {
+		HighlightFrames(c.Pix, c.L, r.PFN, r.Count, c.pal.Focus)
+		y0, y1 := c.rows(r)
+		c.addBand(y0, y1)
+	}
 }
 
 // diffStates lists the frames whose state differs, as ranges (sorted,

@@ -152,7 +152,7 @@ func randomMap(rng *rand.Rand, n int) *engine.FrameMap {
 
 // reference paints the slow, obvious way: every pixel asks the map for
 // its frame; then the marks and the focus.
-func reference(fm *engine.FrameMap, l PhysLayout, p *Palette, marks []PFNRange, focus PFNRange) []byte {
+func reference(fm *engine.FrameMap, l PhysLayout, p *Palette, marks []PFNRange, focus []PFNRange) []byte {
 	w := l.Width()
 	buf := make([]byte, w*l.Height()*4)
 	for y := 0; y < l.Height(); y++ {
@@ -172,8 +172,8 @@ func reference(fm *engine.FrameMap, l PhysLayout, p *Palette, marks []PFNRange, 
 	for _, r := range marks {
 		HighlightFrames(buf, l, r.PFN, r.Count, p.Changed)
 	}
-	if focus.Count > 0 {
-		HighlightFrames(buf, l, focus.PFN, focus.Count, p.Focus)
+	for _, r := range focus {
+		HighlightFrames(buf, l, r.PFN, r.Count, p.Focus)
 	}
 	return buf
 }
@@ -215,7 +215,7 @@ func TestPhysCanvasMatchesReference(t *testing.T) {
 			fm := randomMap(rng, c.frames)
 			var pc PhysCanvas
 			pc.Show(fm, c.l, p, true)
-			if want := reference(fm, c.l, p, nil, PFNRange{}); !bytes.Equal(pc.Pix, want) {
+			if want := reference(fm, c.l, p, nil, nil); !bytes.Equal(pc.Pix, want) {
 				t.Errorf("%s (%s): the first picture differs from the reference", c.name, p.Name)
 			}
 			if b := pc.TakeBands(); len(b) != 1 || b[0] != [2]int{0, c.l.Height()} {
@@ -238,7 +238,7 @@ func TestPhysCanvasSteps(t *testing.T) {
 		pc.Show(fm, l, pal, true)
 		pc.TakeBands()
 		var marks []PFNRange
-		focus := PFNRange{}
+		var focus []PFNRange
 		for step := 0; step < 40; step++ {
 			name := fmt.Sprintf("cell %d, step %d", l.Cell, step)
 			before := append([]byte(nil), pc.Pix...)
@@ -253,8 +253,11 @@ func TestPhysCanvasSteps(t *testing.T) {
 				}
 				marks = diffStates(old, fm.State)
 				pc.Show(fm, l, pal, true)
-			case 2: // the pointer moved
-				focus = PFNRange{PFN: uint64(rng.IntN(n)), Count: uint64(rng.IntN(64))}
+			case 2: // the pointer moved: one to three ranges, maybe overlapping the last
+				focus = nil
+				for k := rng.IntN(3); k >= 0; k-- {
+					focus = append(focus, PFNRange{PFN: uint64(rng.IntN(n)), Count: uint64(rng.IntN(64))})
+				}
 				pc.SetFocus(focus)
 			case 3: // nothing changed: a step with no frame change clears the marks
 				marks = nil
@@ -362,7 +365,7 @@ func BenchmarkPhysCanvasFocus1M(b *testing.B) {
 	pc.Show(fm, l, &LightPalette, true)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		pc.SetFocus(PFNRange{PFN: uint64(i*7919) % (1 << 20), Count: 8})
+		pc.SetFocus([]PFNRange{{PFN: uint64(i*7919) % (1 << 20), Count: 8}})
 		pc.TakeBands()
 	}
 }

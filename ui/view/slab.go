@@ -48,6 +48,9 @@ type ObjectCell struct {
 	State string // "free" or "allocated"
 	Req   uint64 // bytes the caller asked for (allocated objects)
 	Addr  string
+	// AddrNum and SizeNum are the object's slot: its address and the
+	// cache's slot size (for the focus).
+	AddrNum, SizeNum uint64
 	// Next marks the head of the slab's free list: the object the next
 	// allocation from this slab returns.
 	Next bool
@@ -101,7 +104,8 @@ func SlabCaches(s slab.Snapshot, filter string, onlyActive bool) []SlabCacheRow 
 			sr.Objects = make([]ObjectCell, len(sl.Objects))
 			for i, o := range sl.Objects {
 				a := Addr(o.Addr)
-				cell := ObjectCell{State: o.State.String(), Req: o.Req, Addr: a, Next: hasNext && o.Addr == next}
+				cell := ObjectCell{State: o.State.String(), Req: o.Req, Addr: a, Next: hasNext && o.Addr == next,
+					AddrNum: o.Addr, SizeNum: uint64(c.Size)}
 				if o.State == slab.ObjAllocated {
 					cell.Title = a + " · " + c.Name + " · " + fmtUint(o.Req) + " of " + objSize + " bytes used"
 				} else if cell.Next {

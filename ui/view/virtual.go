@@ -62,6 +62,7 @@ type Segment struct {
 // area, an unpurged range, a module allocation).
 type Area struct {
 	Addr       uint64
+	SizeNum    uint64 // bytes, with the guard page
 	Start, End string
 	Size       string // with the guard page, as /proc/vmallocinfo counts it
 	Kind       string // "vmalloc", "ioremap", "unpurged", "module"
@@ -437,7 +438,7 @@ func KernelRegions(snap *engine.Snapshot, events []engine.Event) []Region {
 	vm := kernelRegion("vmalloc", "vmalloc", kernel.VmallocStart, kernel.VmallocEnd+1)
 	var used uint64
 	for _, a := range snap.Vmalloc {
-		ar := Area{Addr: a.Addr, Start: Addr(a.Addr), End: Addr(a.End), Size: Bytes(a.Size), Kind: a.Kind,
+		ar := Area{Addr: a.Addr, SizeNum: a.Size, Start: Addr(a.Addr), End: Addr(a.End), Size: Bytes(a.Size), Kind: a.Kind,
 			Caller: a.Caller, Frames: len(a.Pages)}
 		t := []string{Range(a.Addr, a.End), a.Kind, ar.Size}
 		switch a.Kind {
@@ -473,7 +474,7 @@ func KernelRegions(snap *engine.Snapshot, events []engine.Event) []Region {
 		var n uint64
 		for _, m := range mods {
 			n += m.size
-			ar := Area{Addr: m.addr, Start: Addr(m.addr), End: Addr(m.addr + m.size + arch.PageSize),
+			ar := Area{Addr: m.addr, SizeNum: m.size + arch.PageSize, Start: Addr(m.addr), End: Addr(m.addr + m.size + arch.PageSize),
 				Size: Bytes(m.size + arch.PageSize), Kind: "module", Frames: int(m.size >> arch.PageShift)}
 			ar.Title = Range(m.addr, m.addr+m.size) + " · module_alloc · " + Plural(ar.Frames, "frame") + " + guard page"
 			mr.Areas = append(mr.Areas, ar)

@@ -27,6 +27,18 @@ type jsDOM struct {
 	// onPanic turns a panic in an event handler into the page's
 	// internal-error report (the lock is held; a render follows).
 	onPanic func(v any)
+	// panicNext makes the next handler panic (mmplayTestPanic).
+	panicNext bool
+	// depth counts the handlers running: an event a handler causes (the
+	// Tab key's inserted text fires input inside keydown's handler) runs
+	// nested, on the same goroutine, which already holds the lock.
+	depth int
+	// rendering is set during a render: an event the render itself
+	// causes (removing the focused element fires focusout) waits in
+	// pending until the render is over (it holds the read lock), then
+	// runs (runPending).
+	rendering bool
+	pending   []pendingEvent
 }
 
 func newJSDOM(env vugu.EventEnv) *jsDOM {
@@ -162,15 +174,45 @@ func (d *jsDOM) Unlisten(h vdom.Handle, id int32, typ string, capture, passive b
 // event (so PreventDefault works), under the event lock, and then asks for
 // a render.
 func (d *jsDOM) dispatch(id int32, ev js.Value) {
-	eventStart = time.Now()
-	d.env.Lock()
-	defer d.env.UnlockRender()
+	if d.rendering {
+		d.pending = append(d.pending, pendingEvent{id, ev})
+		return
+	}
+	if d.depth == 0 {
+		eventStart = time.Now()
+		d.env.Lock()
+		defer d.env.UnlockRender()
+	}
+	d.depth++
+	// A panic is recovered here, nested or not: it cannot unwind through
+	// the browser's frames between a nested handler and its caller.
 	defer func() {
+		d.depth--
 		if v := recover(); v != nil && d.onPanic != nil {
 			d.onPanic(v)
 		}
 	}()
+	if d.panicNext {
+		d.panicNext = false
+		panic("a deliberate panic in an event handler (mmplayTestPanic)")
+	}
 	d.r.Dispatch(id, &domEvent{ev: ev, env: d.env})
+}
+
+type pendingEvent struct {
+	id int32
+	ev js.Value
+}
+
+// runPending handles the events that came during the last render (the
+// caller holds no lock). It reports whether there were any.
+func (d *jsDOM) runPending() bool {
+	p := d.pending
+	d.pending = nil
+	for _, e := range p {
+		d.dispatch(e.id, e.ev)
+	}
+	return len(p) > 0
 }
 
 // domEvent is vugu.DOMEvent over the live event object: properties are

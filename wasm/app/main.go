@@ -44,6 +44,7 @@ func main() {
 	dom.onPanic = func(v any) { internalError(app, "while handling an event", v) }
 	app.Embed = ui.ParseEmbed(js.Global().Get("location").Get("search").String())
 	h.watchTheme(env)
+	testPanics(app, dom)
 	app.Start()
 	root := &ui.Root{App: app}
 	if app.Embed.On {
@@ -52,9 +53,12 @@ func main() {
 	ready := false
 	for {
 		mu.RLock()
+		dom.rendering = true
 		build, render := renderOnce(r, buildEnv, root, app)
+		dom.rendering = false
 		publishTimings(app, build, render)
 		mu.RUnlock()
+		dom.runPending() // they ask for the next render
 		if !ready {
 			// The test contract: the first render is on the page.
 			js.Global().Get("document").Get("documentElement").Call("setAttribute", "data-mmplay-ready", "true")
@@ -70,6 +74,33 @@ func main() {
 	}
 }
 
+// panicNextRender makes the next render panic (mmplayTestPanic).
+var panicNextRender bool
+
+// testPanics gives the page mmplayTestPanic(where): the next session move
+// ("engine"), DOM event handler ("event") or render ("render") panics, so
+// the browser tests can check that a Go panic reaches the user as the
+// internal-error report, never as a dead page. There is no other way to
+// cause one: they are bugs.
+func testPanics(app *ui.App, dom *jsDOM) {
+	js.Global().Set("mmplayTestPanic", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if len(args) != 1 || args[0].Type() != js.TypeString {
+			return "want mmplayTestPanic(\"engine\" | \"event\" | \"render\")"
+		}
+		switch args[0].String() {
+		case "engine":
+			app.P.PanicNext = true
+		case "event":
+			dom.panicNext = true
+		case "render":
+			panicNextRender = true
+		default:
+			return "unknown: want \"engine\", \"event\" or \"render\""
+		}
+		return nil
+	}))
+}
+
 // renderOnce builds and renders, turning a panic in a component (there
 // should be none) into the internal-error report on the page instead of a
 // dead page; the next render then shows it.
@@ -82,6 +113,10 @@ func renderOnce(r *vdom.Renderer, env *vugu.BuildEnv, root *ui.Root, app *ui.App
 			r.Render(env.RunBuild(root))
 		}
 	}()
+	if panicNextRender {
+		panicNextRender = false
+		panic("a deliberate panic in a render (mmplayTestPanic)")
+	}
 	t0 := time.Now()
 	br := env.RunBuild(root)
 	t1 := time.Now()

@@ -438,17 +438,55 @@ func unescapeText(s string) (string, bool) {
 	return b.String(), true
 }
 
-// patchKids matches the children by position (as domrender does).
+// patchKids matches the children. When their number is unchanged they
+// are matched by position, as domrender does. When it changed (a vg-if
+// sibling came or went, a list grew or shrank), the children equal at the
+// start and at the end are matched first, comparing the data-testid too
+// (keyed), and only the middle is created, removed or patched by position:
+// a panel opening above the editor then inserts one element instead of
+// turning every following element into its predecessor (which, among
+// other things, recreated the Physical view's canvas and dropped the
+// keyboard focus).
 func (r *Renderer) patchKids(n *node, vg *vugu.VGNode, br *vugu.BuildResults) error {
 	kids, err := r.flatten(vg, br, nil)
 	if err != nil {
 		return err
 	}
-	for i, c := range kids {
-		if i < len(n.kids) {
-			old := n.kids[i]
-			if same(old, c) {
-				if err := r.patch(old, c, br); err != nil {
+	old := n.kids
+	pre, suf := 0, 0
+	if len(kids) != len(old) {
+		for pre < len(kids) && pre < len(old) && sameKeyed(old[pre], kids[pre]) {
+			pre++
+		}
+		for suf < len(kids)-pre && suf < len(old)-pre && sameKeyed(old[len(old)-1-suf], kids[len(kids)-1-suf]) {
+			suf++
+		}
+	}
+	out := make([]*node, 0, len(kids))
+	patch := func(o *node, c *vugu.VGNode) error {
+		if err := r.patch(o, c, br); err != nil {
+			return err
+		}
+		out = append(out, o)
+		return nil
+	}
+	for i := 0; i < pre; i++ {
+		if err := patch(old[i], kids[i]); err != nil {
+			return err
+		}
+	}
+	// The middle: old[pre:lo] against kids[pre:ln], by position.
+	lo, ln := len(old)-suf, len(kids)-suf
+	var ref Handle // where new nodes go: before the first of the suffix
+	if suf > 0 {
+		ref = old[lo].h
+	}
+	for i := pre; i < ln; i++ {
+		c := kids[i]
+		if j := i; j < lo {
+			o := old[j]
+			if same(o, c) {
+				if err := patch(o, c); err != nil {
 					return err
 				}
 				continue
@@ -457,24 +495,42 @@ func (r *Renderer) patchKids(n *node, vg *vugu.VGNode, br *vugu.BuildResults) er
 			if err != nil {
 				return err
 			}
-			r.dom.Insert(n.h, nn.h, old.h)
-			r.removeNode(n, old)
-			n.kids[i] = nn
+			r.dom.Insert(n.h, nn.h, o.h)
+			r.removeNode(n, o)
+			old[j] = nil
+			out = append(out, nn)
 			continue
 		}
 		nn, err := r.create(c, br)
 		if err != nil {
 			return err
 		}
-		r.dom.Insert(n.h, nn.h, 0)
-		n.kids = append(n.kids, nn)
+		r.dom.Insert(n.h, nn.h, ref)
+		out = append(out, nn)
 	}
-	for i := len(kids); i < len(n.kids); i++ {
-		r.removeNode(n, n.kids[i])
-		n.kids[i] = nil
+	for j := ln; j < lo; j++ { // old nodes left over in the middle
+		if old[j] != nil {
+			r.removeNode(n, old[j])
+		}
 	}
-	n.kids = n.kids[:len(kids)]
+	for k := 0; k < suf; k++ {
+		if err := patch(old[lo+k], kids[ln+k]); err != nil {
+			return err
+		}
+	}
+	n.kids = out
 	return nil
+}
+
+// sameKeyed is same, and the same data-testid (none on either side
+// counts as equal).
+func sameKeyed(n *node, vg *vugu.VGNode) bool {
+	if !same(n, vg) {
+		return false
+	}
+	a, _ := findAttr(n.attrs, "", "data-testid")
+	b, _ := findAttr(vg.Attr, "", "data-testid")
+	return a == b
 }
 
 // removeNode takes old out of parent's DOM node and forgets its subtree.

@@ -466,3 +466,45 @@ func TestRenderPropAttributes(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderSiblingComesAndGoes: a conditional element appearing before
+// others is inserted, and the others keep their DOM nodes (a canvas
+// stays the same canvas).
+func TestRenderSiblingComesAndGoes(t *testing.T) {
+	h := newHarness(t)
+	view := func() *vugu.VGNode { return el("div", "data-testid=physical", el("canvas", "data-testid=phys-canvas")) }
+	pinned := func() *vugu.VGNode { return el("div", "data-testid=pinned", "Pinned: pfn 0x12") }
+	h.render(el("div", view()))
+	canvas := h.dom.nodes[h.r.mount].kids[0].kids[0]
+	html, calls := h.render(el("div", pinned(), view()))
+	if html != `<div><div data-testid="pinned">Pinned: pfn 0x12</div><div data-testid="physical"><canvas data-testid="phys-canvas"></canvas></div></div>` {
+		t.Errorf("with the sibling: %s", html)
+	}
+	if strings.Join(calls, ",") != `create <div>,attr data-testid="pinned",create text "Pinned: pfn 0x12",insert,insert` {
+		t.Errorf("inserting the sibling: %v", calls)
+	}
+	_, calls = h.render(el("div", view()))
+	if strings.Join(calls, ",") != "remove" {
+		t.Errorf("removing the sibling: %v", calls)
+	}
+	if h.dom.nodes[h.r.mount].kids[0].kids[0] != canvas {
+		t.Error("the canvas was made anew")
+	}
+	// A list grows at its end and shrinks at its start.
+	list := func(items ...string) *vugu.VGNode {
+		ul := el("ul")
+		for _, it := range items {
+			ul.AppendChild(el("li", it))
+		}
+		return el("div", ul)
+	}
+	h.render(list("a", "b"))
+	_, calls = h.render(list("a", "b", "c"))
+	if strings.Join(calls, ",") != `create <li>,create text "c",insert,insert` {
+		t.Errorf("appending: %v", calls)
+	}
+	html, _ = h.render(list("b", "c"))
+	if html != `<div><ul><li>b</li><li>c</li></ul></div>` {
+		t.Errorf("after dropping the first: %s", html)
+	}
+}
