@@ -2595,6 +2595,11 @@ func (c *SlabView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgn.SetInnerHTML(s.InUse)
 								}
 							}
+							if ch.Boot != "" {
+								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "slab-boot"}}}
+								vgparent.AppendChild(vgn)
+								vgn.SetInnerHTML(ch.Boot)
+							}
 						}
 					}
 				}

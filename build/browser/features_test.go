@@ -124,6 +124,9 @@ func TestFocusAcrossViews(t *testing.T) {
 	}
 	p.click("unpin")
 
+	p.click("open-gallery")
+	p.click("example-04-kmalloc-sizes")
+	p.waitStatus("exited")
 	p.click("tab-slab")
 	p.dispatch(`.slab-row`, "mouseover")
 	var objs int

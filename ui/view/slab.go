@@ -31,6 +31,8 @@ type SlabCacheRow struct {
 	InUse      int // objects really allocated
 	Slabs      []SlabRow
 	Title      string // "kmalloc-64 · 64 B objects · 64 per 4 KiB slab · 24 in use"
+	// Boot says how many slabs the boot left untouched (not drawn), or "".
+	Boot string
 }
 
 // SlabRow is one slab of a cache.
@@ -91,6 +93,7 @@ func SlabCaches(s slab.Snapshot, filter string, onlyActive bool) []SlabCacheRow 
 			fmtInt(c.ObjPerSlab) + " per " + Bytes(slabBytes) + " slab · " + Plural(len(c.Slabs)+c.BootSlabs, "slab") + " · " + fmtInt(c.InUse) + " in use"
 		if c.BootSlabs > 0 {
 			row.Title += " · " + Plural(c.BootSlabs, "slab") + " left by the boot and untouched since, not drawn"
+			row.Boot = "and " + Plural(c.BootSlabs, "slab") + " the boot filled, untouched since (not drawn)"
 		}
 		objSize := fmtUint(uint64(c.ObjectSize))
 		for _, sl := range c.Slabs {

@@ -4,10 +4,10 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"syscall/js"
 
 	"mmplay/engine"
+	"mmplay/wasm/app/jsonenc"
 )
 
 // init gives the page mmplayTraceJSON(code, config): the JSON trace of
@@ -48,16 +48,14 @@ func traceJSON(code, config string) string {
 	s := engine.NewSession(prog)
 	defer s.Close()
 	s.Run()
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ") // as the CLI's --json
-	if err := enc.Encode(s.Trace()); err != nil {
+	b, err := jsonenc.Encode(s.Trace(), "", "  ") // as the CLI's --json (encoding/json)
+	if err != nil {
 		return traceError(err.Error())
 	}
-	return b.String()
+	return string(b)
 }
 
 func traceError(msg string) string {
-	b, _ := json.Marshal(map[string]string{"error": msg})
-	return string(b)
+	b, _ := jsonenc.Encode(map[string]string{"error": msg}, "", "")
+	return string(bytes.TrimSuffix(b, []byte("\n")))
 }
