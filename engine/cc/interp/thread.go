@@ -331,13 +331,8 @@ func (t *Thread) callBuiltin(f *function, args []uint64) uint64 {
 		t.calls = append(t.calls, new(Call))
 	}
 	c := t.calls[t.bdepth]
-	*c = Call{Name: f.name, Pos: t.pos, Thread: t, argBuf: c.argBuf}
-	if len(args) <= len(c.argBuf) {
-		c.Args = c.argBuf[:len(args)]
-	} else {
-		c.Args = make([]uint64, len(args))
-	}
-	copy(c.Args, args)
+	c.Name, c.Pos, c.Thread = f.name, t.pos, t
+	c.Args = append(c.argBuf[:0], args...) // allocates only beyond 8 arguments
 	t.bdepth++
 	v := f.builtin(c)
 	t.bdepth--
