@@ -279,21 +279,30 @@ func (t *Thread) call(f *function, args []uint64) uint64 {
 	}
 	savedSP, savedFP, savedPos, savedSret := t.sp, t.fp, t.pos, t.sret
 	savedFC := t.fc
-	mem := t.Mem
 	ret := uint64(0)
 	if t.depth > 0 {
 		ret = t.prog.layout.TextBase + uint64(t.curSlot)*TextSlot + 5 // inside the caller
 	}
+	// The pushes, the spills and the callee's frame cache go through the
+	// caller's frame page when they fall in it (the common case; frame.go
+	// explains why that is exact), else through Memory, where the first
+	// access to a new stack page faults.
+	q, base := t.framePage()
 	sp := t.sp - 8
-	mem.Store(sp, 8, ret) // push the return address: the first access to a new stack page
+	t.push(q, base, sp, 8, ret) // the return address
 	sp -= 8
-	mem.Store(sp, 8, t.fp) // push rbp
+	t.push(q, base, sp, 8, t.fp) // rbp
 	fp := sp
 	sp -= f.frameSize
 	t.sp, t.fp, t.sret = sp, fp, sret
-	t.staleFrame()
+	if top := fp - 1; q != nil && top&^arch.PageMask == base && top&arch.PageMask+1 <= arch.PageSize-8 {
+		t.fc.hi = top&arch.PageMask + 1 // the same page: the callee's cache without asking
+	} else {
+		q = nil
+		t.staleFrame()
+	}
 	if f.sretOff != 0 {
-		mem.Store(fp-f.sretOff, 8, sret)
+		t.push(q, base, fp-f.sretOff, 8, sret)
 	}
 	for i, p := range f.params {
 		if i >= len(args) {
@@ -303,7 +312,7 @@ func (t *Thread) call(f *function, args []uint64) uint64 {
 			t.copyBytes(fp-p.off, args[i], uint64(p.size))
 			continue
 		}
-		mem.Store(fp-p.off, p.size, args[i])
+		t.push(q, base, fp-p.off, p.size, args[i])
 	}
 	t.depth++
 	savedSlot := t.curSlot
