@@ -91,7 +91,7 @@ func (m *machine) Record(e arch.Event) {
 	if e.Source == "buddy" {
 		m.dirty.note(&e)
 	}
-	m.events.add(e, m.started)
+	m.events.add(e, m.stepNo())
 }
 
 // RecordScalar implements arch.ScalarRecorder (the hot path of malloc
@@ -105,7 +105,17 @@ func (m *machine) RecordScalar(kind arch.EventKind, source string, addr, size ui
 		p := m.thread.Pos()
 		line, col = p.Line, p.Col
 	}
-	m.events.addScalar(kind, source, addr, size, detail, line, col, m.started)
+	m.events.addScalar(kind, source, addr, size, detail, line, col, m.stepNo())
+}
+
+// stepNo is the number of the statement running: the thread's count,
+// which a run without stepping (the CLI, --json, the worker) advances
+// too, and which equals started while a session steps.
+func (m *machine) stepNo() uint64 {
+	if m.thread != nil {
+		return m.thread.Steps()
+	}
+	return m.started
 }
 
 // The process's identity. The PID is arbitrary but fixed (determinism).

@@ -122,3 +122,31 @@ func TestSnapshotParts(t *testing.T) {
 		t.Error("PrepareBack counted as a move")
 	}
 }
+
+// TestEventStepsRunAndStepAlike: a run without stepping (the CLI, the
+// worker) stamps every event with the same step number as a session that
+// steps through the same program one statement at a time.
+func TestEventStepsRunAndStepAlike(t *testing.T) {
+	src := "#include <stdlib.h>\nint main(void) {\n\tchar *p = malloc(10);\n\tchar *q = malloc(5000);\n\tfree(p);\n\tfree(q);\n\treturn 0;\n}\n"
+	run := NewSession(compile(t, "steps.c", src, ""))
+	defer run.Close()
+	run.Run()
+	stepped := NewSession(compile(t, "steps.c", src, ""))
+	defer stepped.Close()
+	for !stepped.Step() {
+	}
+	a, b := run.Events(), stepped.Events()
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("%d events from Run, %d from stepping", len(a), len(b))
+	}
+	last := uint64(0)
+	for i := range a {
+		if a[i].Step != b[i].Step || a[i].Line != b[i].Line {
+			t.Errorf("event %d (%s): Run says step %d line %d, stepping step %d line %d", i, a[i].Kind, a[i].Step, a[i].Line, b[i].Step, b[i].Line)
+		}
+		last = max(last, a[i].Step)
+	}
+	if last < 4 {
+		t.Errorf("the last event is at step %d: the steps do not advance", last)
+	}
+}
