@@ -1106,7 +1106,7 @@ func (c *HeapView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				{
 					vgparent := vgn
 					_ = vgparent
-					for vgiterkeyt, ch := range c.model().Chunks {
+					for vgiterkeyt, ch := range c.model().Shown {
 						var vgiterkey interface{} = vgiterkeyt
 						_ = vgiterkey
 						ch := ch
@@ -1156,7 +1156,7 @@ func (c *HeapView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					{
 						vgparent := vgn
 						_ = vgparent
-						for vgiterkeyt, ch := range c.model().Chunks {
+						for vgiterkeyt, ch := range c.model().Shown {
 							var vgiterkey interface{} = vgiterkeyt
 							_ = vgiterkey
 							ch := ch
@@ -1197,6 +1197,11 @@ func (c *HeapView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							}
 						}
 					}
+				}
+				if c.model().More != "" {
+					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "p", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "view-note"}}}
+					vgparent.AppendChild(vgn)
+					vgn.SetInnerHTML(c.model().More)
 				}
 			}
 		}
@@ -2595,6 +2600,11 @@ func (c *SlabView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgn.SetInnerHTML(s.InUse)
 								}
 							}
+							if ch.More != "" {
+								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "slab-boot"}}}
+								vgparent.AppendChild(vgn)
+								vgn.SetInnerHTML(ch.More)
+							}
 							if ch.Boot != "" {
 								vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "slab-boot"}}}
 								vgparent.AppendChild(vgn)
@@ -2669,11 +2679,17 @@ var _ log.Logger
 type TimelineView struct {
 	App		*App
 	ShowBoot	bool
+	// More is how many groups beyond the most recent TimelineShown to draw.
+	More	int
 
 	snap	*engine.Snapshot	// the snapshot (so the step) tl shows
 	n	int			// and the events it had
 	built	bool
 	tl	view.TimelineView
+	// noBoot is tl's groups without boot's, for noBootOf (the model it
+	// was filtered from, rebuilt with tl).
+	noBoot		[]view.StepGroup
+	noBootOf	*view.TimelineView
 }
 
 // model is rebuilt only when the machine moved.
@@ -2682,6 +2698,7 @@ func (c *TimelineView) model() *view.TimelineView {
 	if snap := c.App.P.Snap; !c.built || snap != c.snap || len(ev) != c.n {
 		c.snap, c.n, c.built = snap, len(ev), true
 		c.tl = view.Timeline(ev, 0)
+		c.noBoot = nil
 	}
 	return &c.tl
 }
@@ -2694,13 +2711,32 @@ func (c *TimelineView) shown() []view.StepGroup {
 	if c.ShowBoot {
 		return c.groups()
 	}
-	var out []view.StepGroup
-	for _, g := range c.groups() {
-		if g.Label != "boot" {
-			out = append(out, g)
+	m := c.model()
+	if c.noBoot == nil || c.noBootOf != m {
+		c.noBoot, c.noBootOf = []view.StepGroup{}, m
+		for _, g := range m.Groups {
+			if g.Label != "boot" {
+				c.noBoot = append(c.noBoot, g)
+			}
 		}
 	}
-	return out
+	return c.noBoot
+}
+
+// tail is the groups drawn: the most recent TimelineShown, and More.
+func (c *TimelineView) tail() []view.StepGroup {
+	g, _ := view.Tail(c.shown(), view.TimelineShown+c.More)
+	return g
+}
+
+// hidden is how many earlier groups are not drawn.
+func (c *TimelineView) hidden() int {
+	_, n := view.Tail(c.shown(), view.TimelineShown+c.More)
+	return n
+}
+
+func (c *TimelineView) earlierLabel() string {
+	return "Show " + view.Plural(min(c.hidden(), view.TimelineShown), "earlier step") + " (" + strconv.Itoa(c.hidden()) + " not shown)"
 }
 
 func (c *TimelineView) bootEvents() int {
@@ -2765,12 +2801,22 @@ func (c *TimelineView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 		}
+		if c.hidden() > 0 {
+			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "btn"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "timeline-earlier"}}}
+			vgparent.AppendChild(vgn)
+			vgn.SetInnerHTML(c.earlierLabel())
+			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
+				EventType:	"click",
+				Func:		func(event vugu.DOMEvent) { c.More += view.TimelineShown },
+				// TODO: implement capture, etc. mostly need to decide syntax
+			})
+		}
 		vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "ol", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "tl-list"}}}
 		vgparent.AppendChild(vgn)
 		{
 			vgparent := vgn
 			_ = vgparent
-			for vgiterkeyt, g := range c.shown() {
+			for vgiterkeyt, g := range c.tail() {
 				var vgiterkey interface{} = vgiterkeyt
 				_ = vgiterkey
 				g := g

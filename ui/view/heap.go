@@ -27,6 +27,10 @@ type HeapView struct {
 	End     string // end of the last chunk
 	Span    string // Bytes of all chunks
 	Chunks  []ChunkRow
+	// Shown is the chunks drawn: all of them, or past MaxChunksShown the
+	// first ones and the top chunk, with More saying how many are not.
+	Shown   []ChunkRow
+	More    string
 	Top     *ChunkRow // the top chunk (also the last of Chunks), nil without a heap
 	Bins    []BinRow  // non-empty lists: tcache, fastbins, unsorted, small, large
 	Mmapped []ChunkRow
@@ -63,6 +67,11 @@ type BinRow struct {
 	Chunks []string
 	Addrs  []uint64 // chunk addresses, list head first
 }
+
+// MaxChunksShown bounds the chunks drawn (a box in the bar and a row in
+// the table each): a loop of thousands of mallocs would otherwise put
+// tens of thousands of elements on the page at every step.
+const MaxChunksShown = 300
 
 // MinChunkPct is the narrowest chunk in the heap bar.
 const MinChunkPct = 0.25
@@ -139,6 +148,11 @@ func HeapRows(snap *engine.Snapshot) HeapView {
 		if c.State == glibc.Top {
 			v.Top = &v.Chunks[i]
 		}
+	}
+	v.Shown = v.Chunks
+	if n := len(v.Chunks); n > MaxChunksShown {
+		v.Shown = append(append([]ChunkRow(nil), v.Chunks[:MaxChunksShown-1]...), v.Chunks[n-1])
+		v.More = Plural(n-MaxChunksShown, "chunk") + " before the last not drawn (" + Plural(n, "chunk") + " in all)"
 	}
 	first, last := h.Chunks[0], h.Chunks[len(h.Chunks)-1]
 	v.Start, v.End, v.Span = Addr(first.Addr), Addr(last.Addr+last.Size), Bytes(span)

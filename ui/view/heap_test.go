@@ -177,3 +177,23 @@ func TestHeapOnARealRun(t *testing.T) {
 		t.Errorf("widths sum to %v", sum)
 	}
 }
+
+// TestHeapRowsBounded: past MaxChunksShown the first chunks and the top
+// are drawn, the rest counted.
+func TestHeapRowsBounded(t *testing.T) {
+	h := &glibc.Snapshot{Initialized: true}
+	addr := uint64(0x555555559000)
+	for i := 0; i < MaxChunksShown+10; i++ {
+		h.Chunks = append(h.Chunks, glibc.Chunk{Addr: addr, Size: 32, State: glibc.InUse})
+		addr += 32
+	}
+	h.Chunks = append(h.Chunks, glibc.Chunk{Addr: addr, Size: 4096, State: glibc.Top})
+	v := HeapRows(&engine.Snapshot{Heap: h})
+	if len(v.Shown) != MaxChunksShown || v.Shown[len(v.Shown)-1].State != "top" || v.More != "11 chunks before the last not drawn (311 chunks in all)" {
+		t.Errorf("shown %d, last %q, more %q", len(v.Shown), v.Shown[len(v.Shown)-1].State, v.More)
+	}
+	small := HeapRows(&engine.Snapshot{Heap: &glibc.Snapshot{Initialized: true, Chunks: h.Chunks[len(h.Chunks)-3:]}})
+	if len(small.Shown) != 3 || small.More != "" {
+		t.Errorf("3 chunks: shown %d, more %q", len(small.Shown), small.More)
+	}
+}

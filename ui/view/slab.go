@@ -33,7 +33,14 @@ type SlabCacheRow struct {
 	Title      string // "kmalloc-64 · 64 B objects · 64 per 4 KiB slab · 24 in use"
 	// Boot says how many slabs the boot left untouched (not drawn), or "".
 	Boot string
+	// More says how many slabs past MaxSlabsShown are not drawn, or "".
+	More string
 }
+
+// MaxSlabsShown bounds the slabs drawn per cache (each is a row of up to
+// 512 squares: a program that fills thousands of objects would otherwise
+// put tens of thousands of elements on the page at every step).
+const MaxSlabsShown = 16
 
 // SlabRow is one slab of a cache.
 type SlabRow struct {
@@ -96,7 +103,11 @@ func SlabCaches(s slab.Snapshot, filter string, onlyActive bool) []SlabCacheRow 
 			row.Boot = "and " + Plural(c.BootSlabs, "slab") + " the boot filled, untouched since (not drawn)"
 		}
 		objSize := fmtUint(uint64(c.ObjectSize))
-		for _, sl := range c.Slabs {
+		for k, sl := range c.Slabs {
+			if k == MaxSlabsShown {
+				row.More = "and " + Plural(len(c.Slabs)-k, "more slab") + " (not drawn: /proc/slabinfo counts them)"
+				break
+			}
 			sr := SlabRow{PFN: sl.PFN, Addr: Addr(sl.Addr), Role: sl.Role, InUse: fmtInt(sl.InUse) + "/" + fmtInt(len(sl.Objects))}
 			sr.Title = "slab at " + sr.Addr + " · pfn " + Hex(sl.PFN) + " · " + sl.Role + " slab · " + sr.InUse + " in use"
 			var next uint64

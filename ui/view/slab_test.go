@@ -157,3 +157,16 @@ module_exit(m_exit);
 		}
 	}
 }
+
+// TestSlabCachesBounded: past MaxSlabsShown a cache's slabs are counted,
+// not drawn.
+func TestSlabCachesBounded(t *testing.T) {
+	var slabs []slab.SlabSnapshot
+	for i := 0; i < MaxSlabsShown+3; i++ {
+		slabs = append(slabs, slab.SlabSnapshot{PFN: uint64(100 + i), Role: "full", Objects: make([]slab.ObjectSnapshot, 4)})
+	}
+	rows := SlabCaches(slab.Snapshot{Caches: []slab.CacheSnapshot{{Name: "kmalloc-1k", ObjectSize: 1024, Size: 1024, ObjPerSlab: 4, Slabs: slabs}}}, "", true)
+	if len(rows) != 1 || len(rows[0].Slabs) != MaxSlabsShown || rows[0].More != "and 3 more slabs (not drawn: /proc/slabinfo counts them)" {
+		t.Errorf("rows %d, slabs drawn %d, more %q", len(rows), len(rows[0].Slabs), rows[0].More)
+	}
+}

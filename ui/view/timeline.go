@@ -108,6 +108,23 @@ func Timeline(events []engine.Event, maxEvents int) TimelineView {
 	return v
 }
 
+// TimelineShown is how many step groups the view draws at first, the
+// most recent; each "show earlier" adds as many again. A long run has
+// thousands (up to DefaultTimelineEvents events): drawing them all made
+// every step's render grow with the run.
+const TimelineShown = 100
+
+// Tail is the last n groups and the number before them.
+func Tail(groups []StepGroup, n int) ([]StepGroup, int) {
+	if n < 0 {
+		n = 0
+	}
+	if len(groups) <= n {
+		return groups, 0
+	}
+	return groups[len(groups)-n:], len(groups) - n
+}
+
 // groupParts is a group's label in its two parts (StepGroup.Head, Sub).
 func groupParts(step uint64, line int) (head, sub string) {
 	switch {

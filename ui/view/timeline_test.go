@@ -174,6 +174,22 @@ func TestTimelineOfARealSession(t *testing.T) {
 	}
 }
 
+func TestTail(t *testing.T) {
+	gs := []StepGroup{{Step: 1}, {Step: 2}, {Step: 3}}
+	for _, c := range []struct {
+		n, first, hidden int
+	}{{2, 2, 1}, {3, 1, 0}, {5, 1, 0}, {0, 0, 3}, {-1, 0, 3}} {
+		shown, hidden := Tail(gs, c.n)
+		first := 0
+		if len(shown) > 0 {
+			first = int(shown[0].Step)
+		}
+		if first != c.first || hidden != c.hidden || len(shown)+hidden != 3 {
+			t.Errorf("Tail(3 groups, %d) = first %d, %d hidden; want first %d, %d hidden", c.n, first, hidden, c.first, c.hidden)
+		}
+	}
+}
+
 func TestGroupParts(t *testing.T) {
 	for _, c := range []struct {
 		step      uint64

@@ -29,6 +29,8 @@ type jsDOM struct {
 	onPanic func(v any)
 	// panicNext makes the next handler panic (mmplayTestPanic).
 	panicNext bool
+	// onEvent is called as an event begins (under the lock).
+	onEvent func()
 	// depth counts the handlers running: an event a handler causes (the
 	// Tab key's inserted text fires input inside keydown's handler) runs
 	// nested, on the same goroutine, which already holds the lock.
@@ -182,6 +184,9 @@ func (d *jsDOM) dispatch(id int32, ev js.Value) {
 		eventStart = time.Now()
 		d.env.Lock()
 		defer d.env.UnlockRender()
+		if d.onEvent != nil {
+			d.onEvent()
+		}
 	}
 	d.depth++
 	// A panic is recovered here, nested or not: it cannot unwind through
