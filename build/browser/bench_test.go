@@ -213,8 +213,27 @@ func BenchmarkPhysicalRedraw4G(b *testing.B) {
 		hover.add(t)
 	}
 	hover.report(b, "hover-redraw")
-	// A step repaints all 1 Mi frames (view.Paint into the base picture,
-	// the copy to the canvas), on top of the step itself and the render.
+	// A theme change repaints all 1 Mi frames in the other palette and
+	// sends the whole picture to the canvas: the full redraw.
+	const themeJS = `(async () => {
+		const app = document.querySelector('[data-testid="app"]');
+		const changed = new Promise(res => {
+			const obs = new MutationObserver(() => { obs.disconnect(); res(); });
+			obs.observe(app, {attributes: true, attributeFilter: ["class"]});
+		});
+		const t0 = performance.now();
+		document.querySelector('[data-testid="theme"]').click();
+		await changed;
+		return {ms: performance.now() - t0, parts: window.mmplayTimings || {}};
+	})()`
+	var full timings
+	for i := 0; i < b.N; i++ {
+		var t timing
+		p.run(chromedp.Evaluate(themeJS, &t, func(ep *runtime.EvaluateParams) *runtime.EvaluateParams { return ep.WithAwaitPromise(true) }))
+		full.add(t)
+	}
+	full.report(b, "full-redraw-4G")
+	// A step repaints the frames that changed (and last step's marks).
 	p.click("reset")
 	p.waitStatus("ready")
 	p.click("step")

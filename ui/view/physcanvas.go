@@ -169,14 +169,15 @@ type PhysCanvas struct {
 	L   PhysLayout
 	Pix []byte // what the canvas shows: base plus the focus
 
-	base   []byte              // the frames and the change marks
-	states []engine.FrameState // the frames base shows
-	pal    *Palette
-	plain  [256][4]byte // pal's colours by state
-	head   [256][4]byte
-	marked []PFNRange // frames marked as changed in base
-	focus  []PFNRange // frames outlined in Pix
-	bands  [][2]int   // pixel rows changed since TakeBands
+	base    []byte              // the frames and the change marks
+	states  []engine.FrameState // the frames base shows
+	pal     *Palette
+	plain   [256][4]byte // pal's colours by state
+	plain32 [256]uint32  // the same as little-endian words
+	head    [256][4]byte
+	marked  []PFNRange // frames marked as changed in base
+	focus   []PFNRange // frames outlined in Pix
+	bands   [][2]int   // pixel rows changed since TakeBands
 }
 
 // Show draws fm with layout l and palette pal. With mark, the frames that
@@ -189,21 +190,28 @@ func (c *PhysCanvas) Show(fm *engine.FrameMap, l PhysLayout, pal *Palette, mark 
 	}
 	n := fm.Len()
 	sameLen := uint64(len(c.states)) == n
+	full := c.pal != pal || c.L != l || !sameLen || len(c.base) != l.Width()*l.Height()*4
 	var changed []PFNRange
-	if sameLen {
+	if sameLen && (mark || !full) { // a theme or zoom change needs no comparison
 		changed = diffStates(c.states, fm.State)
 	}
-	full := c.pal != pal || c.L != l || !sameLen || len(c.base) != l.Width()*l.Height()*4
 	if full {
 		c.L, c.pal = l, pal
 		c.plain, c.head = pal.table()
+		for i, p := range c.plain {
+			c.plain32[i] = binary.LittleEndian.Uint32(p[:])
+		}
 		size := l.Width() * l.Height() * 4
 		if cap(c.base) < size {
 			c.base, c.Pix = make([]byte, size), make([]byte, size)
 		}
 		c.base, c.Pix = c.base[:size], c.Pix[:size]
-		clear(c.base)
 		c.states = append(c.states[:0], fm.State...)
+		if l.Cell != 1 {
+			clear(c.base)
+		} else {
+			clear(c.base[min(n, l.Frames)*4:]) // past the last frame: transparent
+		}
 		c.paintRange(0, n)
 		switch {
 		case !sameLen:
@@ -333,12 +341,11 @@ func (c *PhysCanvas) paintRange(from, to uint64) {
 		return
 	}
 	if l.Cell == 1 {
-		// One pixel per frame: rows are Cols pixels, frames in order.
-		cols := uint64(l.Cols)
-		stride := uint64(l.Width() * 4)
-		for pfn := from; pfn < to; pfn++ {
-			off := pfn/cols*stride + pfn%cols*4
-			binary.LittleEndian.PutUint32(c.base[off:], binary.LittleEndian.Uint32(c.plain[c.states[pfn]][:]))
+		// One pixel per frame, rows of Cols pixels: frame pfn's pixel is
+		// at byte 4·pfn.
+		b := c.base[from*4 : to*4]
+		for i, s := range c.states[from:to] {
+			binary.LittleEndian.PutUint32(b[i*4:], c.plain32[s])
 		}
 		return
 	}
