@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -329,6 +330,65 @@ func TestThemePreference(t *testing.T) {
 	p.open("/")
 	if cls := p.attr("app", "class"); !strings.Contains(cls, "theme-dark") {
 		t.Errorf("the next visit's theme: class %q", cls)
+	}
+	p.noConsoleErrors()
+}
+
+// TestControlsAndHighlights: Run to cursor stops before the clicked line;
+// a step that allocates flashes the new chunk in the Heap view and marks
+// its frames on the canvas; zoom widens the canvas; with no theme chosen
+// the page and the canvas follow the system's dark scheme.
+func TestControlsAndHighlights(t *testing.T) {
+	p := newPage(t)
+	p.run(emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}))
+	p.open("/")
+	p.waitStatus("exited")
+	var stored string
+	p.js(`localStorage.getItem("mmplay.theme") || ""`, &stored)
+	if stored != "" || strings.Contains(p.attr("app", "class"), "theme-") {
+		t.Fatalf("a fresh page has a theme of its own: %q, class %q", stored, p.attr("app", "class"))
+	}
+	// The dark free frames of zone DMA32 are on the canvas.
+	if !p.canvasHas(view.DarkPalette.Free[phys.ZoneDMA32]) {
+		t.Error("with the system dark, the canvas has no dark free frames")
+	}
+	var bg string
+	p.js(`getComputedStyle(document.body).backgroundColor`, &bg)
+	if bg != "rgb(20, 23, 27)" {
+		t.Errorf("the page's background under a dark system is %s", bg)
+	}
+
+	p.setCode(stepSnippet)
+	p.click("reset")
+	p.waitStatus("ready")
+	// The caret on line 5 ("free(a);"), then Run to cursor.
+	p.js(`(() => { const ta = document.querySelector('[data-testid="editor-input"]'); ta.focus();
+		const at = ta.value.indexOf("free(a)"); ta.setSelectionRange(at, at); ta.dispatchEvent(new MouseEvent("click", {bubbles: true})); return true; })()`, nil)
+	p.click("run-to-cursor")
+	if st := p.waitStatus("statements"); !strings.Contains(st, "at line 5") {
+		t.Errorf("Run to cursor on line 5: %q", st)
+	}
+
+	p.click("reset")
+	p.waitStatus("ready")
+	p.click("step")
+	p.waitStatus("1 statements")
+	p.click("tab-heap")
+	p.click("step") // malloc(100): a new chunk
+	p.waitStatus("2 statements")
+	var changed int
+	p.js(`document.querySelectorAll('[data-testid="heap-chunk"].changed').length`, &changed)
+	if changed == 0 {
+		t.Error("the step's new chunk is not flashed in the Heap view")
+	}
+
+	p.click("tab-physical")
+	var w0, w1 float64
+	p.js(`document.querySelector('[data-testid="phys-canvas"]').getBoundingClientRect().width`, &w0)
+	p.click("zoom-in")
+	p.js(`document.querySelector('[data-testid="phys-canvas"]').getBoundingClientRect().width`, &w1)
+	if w1 < 1.9*w0 {
+		t.Errorf("zoom ×2 made the canvas %.0f px wide from %.0f", w1, w0)
 	}
 	p.noConsoleErrors()
 }
