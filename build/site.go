@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -111,7 +116,86 @@ func generate(dir string) ([]byte, error) {
 	if err := gen.Run(tmp, opts); err != nil {
 		return nil, fmt.Errorf("vugu gen: %w", err)
 	}
-	return os.ReadFile(filepath.Join(tmp, genFile))
+	out, err := os.ReadFile(filepath.Join(tmp, genFile))
+	if err != nil {
+		return nil, err
+	}
+	return dropBlankUses(out)
+}
+
+// dropBlankUses removes from vugu's generated code the "var _ pkg.T"
+// lines that keep its standard imports used in every component, and the
+// imports that are then unused, and formats the result as gofmt does.
+//
+// RATIONALE: an imported package's initialisation is linked into the
+// app even when nothing of it is called: `var _ log.Logger` linked the
+// log package (its standard logger and its time formatting, 21 kB of
+// wasm) and `var _ vjson.RawMessage` encoding/json's, for no use; the app
+// is within kilobytes of its 1.5 MB brotli budget (SPEC §11).
+func dropBlankUses(src []byte) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, genFile, src, parser.ParseComments)
+	if err != nil {
+		return nil, fmt.Errorf("vugu gen output: %w", err)
+	}
+	decls := f.Decls[:0]
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.VAR && len(g.Specs) == 1 {
+			if v, ok := g.Specs[0].(*ast.ValueSpec); ok && len(v.Names) == 1 && v.Names[0].Name == "_" && len(v.Values) == 0 {
+				if _, ok := v.Type.(*ast.SelectorExpr); ok {
+					continue
+				}
+			}
+		}
+		decls = append(decls, d)
+	}
+	f.Decls = decls
+	// the packages still referred to
+	used := map[string]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if s, ok := n.(*ast.SelectorExpr); ok {
+			if id, ok := s.X.(*ast.Ident); ok {
+				used[id.Name] = true
+			}
+		}
+		return true
+	})
+	for _, imp := range f.Imports {
+		name := ""
+		if imp.Name != nil {
+			name = imp.Name.Name
+		} else {
+			path := strings.Trim(imp.Path.Value, `"`)
+			name = path[strings.LastIndex(path, "/")+1:]
+		}
+		if name != "_" && name != "." && !used[name] {
+			astDeleteImport(f, imp)
+		}
+	}
+	var b bytes.Buffer
+	if err := format.Node(&b, fset, f); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// astDeleteImport removes one import spec from f's declarations.
+func astDeleteImport(f *ast.File, imp *ast.ImportSpec) {
+	for i := 0; i < len(f.Decls); i++ {
+		g, ok := f.Decls[i].(*ast.GenDecl)
+		if !ok || g.Tok != token.IMPORT {
+			continue
+		}
+		for j, s := range g.Specs {
+			if s == imp {
+				g.Specs = append(g.Specs[:j], g.Specs[j+1:]...)
+				if len(g.Specs) == 0 {
+					f.Decls = append(f.Decls[:i], f.Decls[i+1:]...)
+				}
+				return
+			}
+		}
+	}
 }
 
 // runWasm compiles the browser app.

@@ -71,6 +71,7 @@
   const go = new Go();
   instantiate(go)
     .then((res) => {
+      if (performance.mark) performance.mark("mmplay-compiled");
       registerServiceWorker();
       return go.run(res.instance);
     })

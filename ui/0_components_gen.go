@@ -4,11 +4,8 @@
 package ui
 
 import "fmt"
-import "reflect"
-import "github.com/vugu/vjson"
+
 import "github.com/vugu/vugu"
-import js "github.com/vugu/vugu/js"
-import "log"
 
 import (
 	"strconv"
@@ -26,10 +23,10 @@ import (
 // BuddyView lists the free lists of every zone, order by order, with the
 // orders the last step split, merged, took or gave back highlighted.
 type BuddyView struct {
-	App	*App
+	App *App
 
-	snap	*engine.Snapshot	// the snapshot rows show
-	rows	[]view.BuddyZone
+	snap *engine.Snapshot // the snapshot rows show
+	rows []view.BuddyZone
 }
 
 // zones is rebuilt when the machine moved (a new snapshot).
@@ -75,7 +72,7 @@ func (c *BuddyView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "buddy"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "buddy"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -254,13 +251,13 @@ func (c *BuddyView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 									vgn.AddAttrInterface("title", b.Title)
 									vgn.SetInnerHTML(" " + b.Text)
 									vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-										EventType:	"mouseenter",
-										Func:		func(event vugu.DOMEvent) { c.App.Focus = Focus{PFN: b.PFN, Pages: 1 << uint(l.Order), Label: b.Title} },
+										EventType: "mouseenter",
+										Func:      func(event vugu.DOMEvent) { c.App.Focus = Focus{PFN: b.PFN, Pages: 1 << uint(l.Order), Label: b.Title} },
 										// TODO: implement capture, etc. mostly need to decide syntax
 									})
 									vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-										EventType:	"mouseleave",
-										Func:		func(event vugu.DOMEvent) { c.App.Focus = Focus{} },
+										EventType: "mouseleave",
+										Func:      func(event vugu.DOMEvent) { c.App.Focus = Focus{} },
 										// TODO: implement capture, etc. mostly need to decide syntax
 									})
 								}
@@ -290,11 +287,6 @@ func (c *BuddyView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 }
 
 // 'fix' unused imports
-var _ fmt.Stringer
-var _ reflect.Type
-var _ vjson.RawMessage
-var _ js.Value
-var _ log.Logger
 
 // Console shows the compiler's messages, the program's stdout and stderr
 // as the real program prints them, the kernel log, and mmplay's own
@@ -320,11 +312,11 @@ func (c *Console) diagClass(warning bool) string {
 }
 
 func (c *Console) diagText(d engine.Diagnostic) string {
-	return d.Error()	// with its hint, as the CLI prints it
+	return d.Error() // with its hint, as the CLI prints it
 }
 
 // out is the snapshot's output part (nil before anything ran).
-func (c *Console) out() *engine.Snapshot	{ return c.App.P.SnapOf(engine.PartOutput) }
+func (c *Console) out() *engine.Snapshot { return c.App.P.SnapOf(engine.PartOutput) }
 
 func (c *Console) stdout() string {
 	if s := c.out(); s != nil {
@@ -362,7 +354,7 @@ func (c *Console) kernelLog() []string {
 	return nil
 }
 
-func (c *Console) kernelText() string	{ return strings.Join(c.kernelLog(), "\n") }
+func (c *Console) kernelText() string { return strings.Join(c.kernelLog(), "\n") }
 
 func (c *Console) reports() []string {
 	if r := c.App.P.Result; r != nil {
@@ -385,7 +377,7 @@ func (c *Console) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "console"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "console"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Console"}, vugu.VGAttribute{Namespace: "", Key: "aria-live", Val: "polite"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -407,8 +399,8 @@ func (c *Console) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "btn"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "copy-report"}}}
 				vgparent.AppendChild(vgn)
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"click",
-					Func:		func(event vugu.DOMEvent) { c.copyReport() },
+					EventType: "click",
+					Func:      func(event vugu.DOMEvent) { c.copyReport() },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				{
@@ -513,11 +505,6 @@ func (c *Console) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 }
 
 // 'fix' unused imports
-var _ fmt.Stringer
-var _ reflect.Type
-var _ vjson.RawMessage
-var _ js.Value
-var _ log.Logger
 
 // Controls are the run buttons and the one-line status.
 type Controls struct {
@@ -551,7 +538,7 @@ func (c *Controls) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "controls"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "toolbar"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Run controls"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -559,8 +546,8 @@ func (c *Controls) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		vgparent.AppendChild(vgn)
 		vgn.AddAttrInterface("disabled", c.App.P.Running)
 		vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-			EventType:	"click",
-			Func:		func(event vugu.DOMEvent) { c.App.Run() },
+			EventType: "click",
+			Func:      func(event vugu.DOMEvent) { c.App.Run() },
 			// TODO: implement capture, etc. mostly need to decide syntax
 		})
 		{
@@ -573,8 +560,8 @@ func (c *Controls) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		vgparent.AppendChild(vgn)
 		vgn.AddAttrInterface("disabled", c.App.P.Running)
 		vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-			EventType:	"click",
-			Func:		func(event vugu.DOMEvent) { c.App.P.Step() },
+			EventType: "click",
+			Func:      func(event vugu.DOMEvent) { c.App.P.Step() },
 			// TODO: implement capture, etc. mostly need to decide syntax
 		})
 		{
@@ -587,8 +574,8 @@ func (c *Controls) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		vgparent.AppendChild(vgn)
 		vgn.AddAttrInterface("disabled", c.App.P.Running || c.App.P.Steps() == 0)
 		vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-			EventType:	"click",
-			Func:		func(event vugu.DOMEvent) { c.App.P.StepBack() },
+			EventType: "click",
+			Func:      func(event vugu.DOMEvent) { c.App.P.StepBack() },
 			// TODO: implement capture, etc. mostly need to decide syntax
 		})
 		{
@@ -602,8 +589,8 @@ func (c *Controls) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		vgn.AddAttrInterface("disabled", c.App.P.Running || c.App.Cursor == 0)
 		vgn.AddAttrInterface("title", c.cursorTitle())
 		vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-			EventType:	"click",
-			Func:		func(event vugu.DOMEvent) { c.App.P.RunToLine(c.App.Cursor) },
+			EventType: "click",
+			Func:      func(event vugu.DOMEvent) { c.App.P.RunToLine(c.App.Cursor) },
 			// TODO: implement capture, etc. mostly need to decide syntax
 		})
 		{
@@ -616,8 +603,8 @@ func (c *Controls) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		vgparent.AppendChild(vgn)
 		vgn.AddAttrInterface("disabled", c.App.P.Running)
 		vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-			EventType:	"click",
-			Func:		func(event vugu.DOMEvent) { c.App.P.Reset() },
+			EventType: "click",
+			Func:      func(event vugu.DOMEvent) { c.App.P.Reset() },
 			// TODO: implement capture, etc. mostly need to decide syntax
 		})
 		{
@@ -630,8 +617,8 @@ func (c *Controls) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 		vgparent.AppendChild(vgn)
 		vgn.AddAttrInterface("disabled", !c.App.P.Running)
 		vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-			EventType:	"click",
-			Func:		func(event vugu.DOMEvent) { c.App.Stop() },
+			EventType: "click",
+			Func:      func(event vugu.DOMEvent) { c.App.Stop() },
 			// TODO: implement capture, etc. mostly need to decide syntax
 		})
 		{
@@ -649,29 +636,24 @@ func (c *Controls) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 }
 
 // 'fix' unused imports
-var _ fmt.Stringer
-var _ reflect.Type
-var _ vjson.RawMessage
-var _ js.Value
-var _ log.Logger
 
 // Editor is the snippet editor: a transparent textarea (so typing, the
 // selection and the browser's own undo are native) over a highlighted copy
 // of the text, with line numbers, the current line while stepping, and
 // error markers whose message shows on hover.
 type Editor struct {
-	App	*App
+	App *App
 
-	hlCode		string
-	hlHTML		string
-	hlVersion	uint64
+	hlCode    string
+	hlHTML    string
+	hlVersion uint64
 	// escaped is set by Escape: the next Tab leaves the editor (keyboard
 	// users are never trapped), as in most code editors.
-	escaped	bool
+	escaped bool
 	// hoverLine is the line under the pointer: the textarea's title is
 	// its compiler messages (the markers lie under the textarea, which
 	// takes the pointer).
-	hoverLine	int
+	hoverLine int
 }
 
 // onMove follows the line under the pointer.
@@ -700,7 +682,7 @@ func (c *Editor) Rendered(ctx vugu.RenderedCtx) {
 	c.App.H.SetHTML("editor-highlight", c.hlVersion, html)
 }
 
-func (c *Editor) lineCount() int	{ return strings.Count(c.App.P.Code, "\n") + 1 }
+func (c *Editor) lineCount() int { return strings.Count(c.App.P.Code, "\n") + 1 }
 
 func (c *Editor) lineNumbers() []int {
 	n := c.lineCount()
@@ -809,7 +791,7 @@ func (c *Editor) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "editor"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "editor"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -851,28 +833,28 @@ func (c *Editor) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn.AddAttrInterface("data-prop-value", c.App.P.Code)
 				vgn.AddAttrInterface("title", c.lineMessage(c.hoverLine))
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"input",
-					Func:		func(event vugu.DOMEvent) { c.onInput(event) },
+					EventType: "input",
+					Func:      func(event vugu.DOMEvent) { c.onInput(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"keydown",
-					Func:		func(event vugu.DOMEvent) { c.onKey(event) },
+					EventType: "keydown",
+					Func:      func(event vugu.DOMEvent) { c.onKey(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"keyup",
-					Func:		func(event vugu.DOMEvent) { c.onCursor(event) },
+					EventType: "keyup",
+					Func:      func(event vugu.DOMEvent) { c.onCursor(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"click",
-					Func:		func(event vugu.DOMEvent) { c.onCursor(event) },
+					EventType: "click",
+					Func:      func(event vugu.DOMEvent) { c.onCursor(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"mousemove",
-					Func:		func(event vugu.DOMEvent) { c.onMove(event) },
+					EventType: "mousemove",
+					Func:      func(event vugu.DOMEvent) { c.onMove(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				for vgiterkeyt, m := range c.marks() {
@@ -894,18 +876,13 @@ func (c *Editor) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 }
 
 // 'fix' unused imports
-var _ fmt.Stringer
-var _ reflect.Type
-var _ vjson.RawMessage
-var _ js.Value
-var _ log.Logger
 
 // Gallery lists the examples of ui/examples with their explanations; a
 // click loads one and runs it.
 type Gallery struct {
-	App	*App
+	App *App
 
-	list	[]Example
+	list []Example
 }
 
 func (c *Gallery) examples() []Example {
@@ -934,7 +911,7 @@ func (c *Gallery) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "panel gallery"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "gallery"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "dialog"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Examples"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -949,8 +926,8 @@ func (c *Gallery) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "btn icon"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "close-gallery"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Close the examples"}}}
 			vgparent.AppendChild(vgn)
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType:	"click",
-				Func:		func(event vugu.DOMEvent) { c.App.ShowGallery = false },
+				EventType: "click",
+				Func:      func(event vugu.DOMEvent) { c.App.ShowGallery = false },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 			{
@@ -980,8 +957,8 @@ func (c *Gallery) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgn.AddAttrInterface("class", c.itemClass(ex.ID))
 					vgn.AddAttrInterface("data-testid", "example-"+ex.ID)
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType:	"click",
-						Func:		func(event vugu.DOMEvent) { c.load(ex.ID) },
+						EventType: "click",
+						Func:      func(event vugu.DOMEvent) { c.load(ex.ID) },
 						// TODO: implement capture, etc. mostly need to decide syntax
 					})
 					{
@@ -1002,20 +979,15 @@ func (c *Gallery) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 }
 
 // 'fix' unused imports
-var _ fmt.Stringer
-var _ reflect.Type
-var _ vjson.RawMessage
-var _ js.Value
-var _ log.Logger
 
 // HeapView shows glibc's heap: the brk heap chunk by chunk (a bar and a
 // table), the bins and the mmapped chunks.
 type HeapView struct {
-	App	*App
+	App *App
 
-	snap	*engine.Snapshot	// the snapshot hv shows
-	built	bool
-	hv	view.HeapView
+	snap  *engine.Snapshot // the snapshot hv shows
+	built bool
+	hv    view.HeapView
 }
 
 var heapKinds = []string{"inuse", "tcache", "fastbin", "unsorted", "smallbin", "largebin", "top"}
@@ -1035,7 +1007,7 @@ func (c *HeapView) msgClass() string {
 	return "view-empty"
 }
 
-func (c *HeapView) changed(ch view.ChunkRow) bool	{ return c.App.Changes().Chunks[ch.AddrNum] }
+func (c *HeapView) changed(ch view.ChunkRow) bool { return c.App.Changes().Chunks[ch.AddrNum] }
 
 // focus is a chunk's data-focus: its addresses.
 func (c *HeapView) focus(ch view.ChunkRow) string {
@@ -1071,7 +1043,7 @@ func (c *HeapView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "heap"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "heap"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -1309,11 +1281,6 @@ func (c *HeapView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 }
 
 // 'fix' unused imports
-var _ fmt.Stringer
-var _ reflect.Type
-var _ vjson.RawMessage
-var _ js.Value
-var _ log.Logger
 
 // PhysicalView draws every page frame on a canvas, coloured by owner and
 // zone in the theme's palette, with what the last step changed marked and
@@ -1321,15 +1288,15 @@ var _ log.Logger
 // view.PhysCanvas kept between renders: a step repaints the frames that
 // changed and sends only their rows to the canvas.
 type PhysicalView struct {
-	App	*App
-	Zoom	int
+	App  *App
+	Zoom int
 
-	pc		view.PhysCanvas
-	shown		*engine.Snapshot	// the snapshot pc shows
-	hoverPFN	uint64
-	hovering	bool
-	legendP		*view.Palette
-	legendL		[]view.LegendEntry
+	pc       view.PhysCanvas
+	shown    *engine.Snapshot // the snapshot pc shows
+	hoverPFN uint64
+	hovering bool
+	legendP  *view.Palette
+	legendL  []view.LegendEntry
 }
 
 // baseWidth is the pane width the layout is chosen for. The canvas holds
@@ -1497,7 +1464,7 @@ func (c *PhysicalView) Rendered(ctx vugu.RenderedCtx) {
 	c.pc.SetFocus(c.App.Highlight().Frames)
 	bands := c.pc.TakeBands()
 	if ctx.First() {
-		bands = [][2]int{{0, c.pc.L.Height()}}	// a new canvas element
+		bands = [][2]int{{0, c.pc.L.Height()}} // a new canvas element
 	}
 	if len(bands) > 0 {
 		c.App.H.Paint("phys-canvas", c.pc.Pix, c.pc.L.Width(), c.pc.L.Height(), bands)
@@ -1511,7 +1478,7 @@ func (c *PhysicalView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "physical"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "physical"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -1546,8 +1513,8 @@ func (c *PhysicalView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgparent.AppendChild(vgn)
 					vgn.AddAttrInterface("disabled", c.Zoom <= 1)
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType:	"click",
-						Func:		func(event vugu.DOMEvent) { c.zoom(-1) },
+						EventType: "click",
+						Func:      func(event vugu.DOMEvent) { c.zoom(-1) },
 						// TODO: implement capture, etc. mostly need to decide syntax
 					})
 					{
@@ -1563,8 +1530,8 @@ func (c *PhysicalView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgparent.AppendChild(vgn)
 					vgn.AddAttrInterface("disabled", c.Zoom >= 8)
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType:	"click",
-						Func:		func(event vugu.DOMEvent) { c.zoom(1) },
+						EventType: "click",
+						Func:      func(event vugu.DOMEvent) { c.zoom(1) },
 						// TODO: implement capture, etc. mostly need to decide syntax
 					})
 					{
@@ -1584,28 +1551,28 @@ func (c *PhysicalView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgn.AddAttrInterface("aria-label", c.summary()+" (arrow keys move between frames, Enter pins a block)")
 					vgn.AddAttrInterface("style", c.canvasStyle())
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType:	"mousemove",
-						Func:		func(event vugu.DOMEvent) { c.hover(event) },
+						EventType: "mousemove",
+						Func:      func(event vugu.DOMEvent) { c.hover(event) },
 						// TODO: implement capture, etc. mostly need to decide syntax
 					})
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType:	"mouseleave",
-						Func:		func(event vugu.DOMEvent) { c.leave() },
+						EventType: "mouseleave",
+						Func:      func(event vugu.DOMEvent) { c.leave() },
 						// TODO: implement capture, etc. mostly need to decide syntax
 					})
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType:	"click",
-						Func:		func(event vugu.DOMEvent) { c.click(event) },
+						EventType: "click",
+						Func:      func(event vugu.DOMEvent) { c.click(event) },
 						// TODO: implement capture, etc. mostly need to decide syntax
 					})
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType:	"keydown",
-						Func:		func(event vugu.DOMEvent) { c.key(event) },
+						EventType: "keydown",
+						Func:      func(event vugu.DOMEvent) { c.key(event) },
 						// TODO: implement capture, etc. mostly need to decide syntax
 					})
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType:	"blur",
-						Func:		func(event vugu.DOMEvent) { c.leave() },
+						EventType: "blur",
+						Func:      func(event vugu.DOMEvent) { c.leave() },
 						// TODO: implement capture, etc. mostly need to decide syntax
 					})
 				}
@@ -1644,20 +1611,15 @@ func (c *PhysicalView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 }
 
 // 'fix' unused imports
-var _ fmt.Stringer
-var _ reflect.Type
-var _ vjson.RawMessage
-var _ js.Value
-var _ log.Logger
 
 // ProcView shows a /proc file of the machine as it is now.
 type ProcView struct {
-	App	*App
-	File	string
+	App  *App
+	File string
 
-	snap	*engine.Snapshot	// the machine's step body was read at
-	key	string
-	body	string
+	snap *engine.Snapshot // the machine's step body was read at
+	key  string
+	body string
 }
 
 func (c *ProcView) files() []string {
@@ -1701,7 +1663,7 @@ func (c *ProcView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "procview"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "proc"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -1722,8 +1684,8 @@ func (c *ProcView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn.AddAttrInterface("data-testid", "proc-file-"+f)
 				vgn.SetInnerHTML(f)
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"click",
-					Func:		func(event vugu.DOMEvent) { c.File = f },
+					EventType: "click",
+					Func:      func(event vugu.DOMEvent) { c.File = f },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 			}
@@ -1742,11 +1704,6 @@ func (c *ProcView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 }
 
 // 'fix' unused imports
-var _ fmt.Stringer
-var _ reflect.Type
-var _ vjson.RawMessage
-var _ js.Value
-var _ log.Logger
 
 // Root is the page: the top bar, the snippet side (editor, controls,
 // console) and the views side (tabs).
@@ -1795,11 +1752,11 @@ func (c *Root) tabClass(id string) string {
 	return "tab"
 }
 
-func (c *Root) copyLink()	{ c.App.CopyLink() }
+func (c *Root) copyLink() { c.App.CopyLink() }
 
-func (c *Root) copyEmbed()	{ c.App.CopyEmbed() }
+func (c *Root) copyEmbed() { c.App.CopyEmbed() }
 
-func (c *Root) toggleTheme()	{ c.App.ToggleTheme() }
+func (c *Root) toggleTheme() { c.App.ToggleTheme() }
 
 func (c *Root) themeIcon() string {
 	switch c.App.Theme {
@@ -1828,7 +1785,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "data-testid", Val: "app"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	vgn.AddAttrInterface("class", c.rootClass())
 	{
 		vgparent := vgn
@@ -1869,8 +1826,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 				vgn.AddAttrInterface("aria-expanded", ariaBool(c.App.ShowGallery))
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"click",
-					Func:		func(event vugu.DOMEvent) { c.App.ShowGallery = !c.App.ShowGallery; c.App.ShowSettings = false },
+					EventType: "click",
+					Func:      func(event vugu.DOMEvent) { c.App.ShowGallery = !c.App.ShowGallery; c.App.ShowSettings = false },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				{
@@ -1883,8 +1840,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 				vgn.AddAttrInterface("aria-expanded", ariaBool(c.App.ShowSettings))
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"click",
-					Func:		func(event vugu.DOMEvent) { c.App.ShowSettings = !c.App.ShowSettings; c.App.ShowGallery = false },
+					EventType: "click",
+					Func:      func(event vugu.DOMEvent) { c.App.ShowSettings = !c.App.ShowSettings; c.App.ShowGallery = false },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				{
@@ -1899,8 +1856,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "btn"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "copy-link"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Copy a link to this snippet, its settings, step and view"}}}
 				vgparent.AppendChild(vgn)
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"click",
-					Func:		func(event vugu.DOMEvent) { c.copyLink() },
+					EventType: "click",
+					Func:      func(event vugu.DOMEvent) { c.copyLink() },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				{
@@ -1912,8 +1869,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "btn"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "copy-embed"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Copy HTML that embeds this snippet in a page"}}}
 				vgparent.AppendChild(vgn)
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"click",
-					Func:		func(event vugu.DOMEvent) { c.copyEmbed() },
+					EventType: "click",
+					Func:      func(event vugu.DOMEvent) { c.copyEmbed() },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				{
@@ -1928,8 +1885,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgn.AddAttrInterface("title", c.themeTitle())
 				vgn.SetInnerHTML(c.themeIcon())
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"click",
-					Func:		func(event vugu.DOMEvent) { c.toggleTheme() },
+					EventType: "click",
+					Func:      func(event vugu.DOMEvent) { c.toggleTheme() },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 			}
@@ -1949,7 +1906,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgcomp = new(Gallery)
 					vgin.BuildEnv.WireComponent(vgcomp)
 				}
-				vgin.BuildEnv.UseComponent(vgcompKey, vgcomp)	// ensure we can use this in the cache next time around
+				vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
 				vgcomp.App = c.App
 				vgout.Components = append(vgout.Components, vgcomp)
 				vgn = &vugu.VGNode{Component: vgcomp}
@@ -1966,7 +1923,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgcomp = new(Settings)
 					vgin.BuildEnv.WireComponent(vgcomp)
 				}
-				vgin.BuildEnv.UseComponent(vgcompKey, vgcomp)	// ensure we can use this in the cache next time around
+				vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
 				vgcomp.App = c.App
 				vgout.Components = append(vgout.Components, vgcomp)
 				vgn = &vugu.VGNode{Component: vgcomp}
@@ -1992,7 +1949,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgcomp = new(Editor)
 						vgin.BuildEnv.WireComponent(vgcomp)
 					}
-					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp)	// ensure we can use this in the cache next time around
+					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
 					vgcomp.App = c.App
 					vgout.Components = append(vgout.Components, vgcomp)
 					vgn = &vugu.VGNode{Component: vgcomp}
@@ -2007,7 +1964,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgcomp = new(Controls)
 						vgin.BuildEnv.WireComponent(vgcomp)
 					}
-					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp)	// ensure we can use this in the cache next time around
+					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
 					vgcomp.App = c.App
 					vgout.Components = append(vgout.Components, vgcomp)
 					vgn = &vugu.VGNode{Component: vgcomp}
@@ -2022,7 +1979,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgcomp = new(Console)
 						vgin.BuildEnv.WireComponent(vgcomp)
 					}
-					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp)	// ensure we can use this in the cache next time around
+					vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
 					vgcomp.App = c.App
 					vgout.Components = append(vgout.Components, vgcomp)
 					vgn = &vugu.VGNode{Component: vgcomp}
@@ -2052,8 +2009,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgn.AddAttrInterface("title", v.Help)
 						vgn.SetInnerHTML(v.Label)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"click",
-							Func:		func(event vugu.DOMEvent) { c.App.View = v.ID },
+							EventType: "click",
+							Func:      func(event vugu.DOMEvent) { c.App.View = v.ID },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 					}
@@ -2062,33 +2019,33 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 				vgparent.AppendChild(vgn)
 				vgn.AddAttrInterface("data-testid", "view-"+c.App.View)
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"mouseover",
-					Func:		func(event vugu.DOMEvent) { c.App.FocusEvent(event) },
+					EventType: "mouseover",
+					Func:      func(event vugu.DOMEvent) { c.App.FocusEvent(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"mouseleave",
-					Func:		func(event vugu.DOMEvent) { c.App.FocusEvent(event) },
+					EventType: "mouseleave",
+					Func:      func(event vugu.DOMEvent) { c.App.FocusEvent(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"focusin",
-					Func:		func(event vugu.DOMEvent) { c.App.FocusEvent(event) },
+					EventType: "focusin",
+					Func:      func(event vugu.DOMEvent) { c.App.FocusEvent(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"focusout",
-					Func:		func(event vugu.DOMEvent) { c.App.FocusEvent(event) },
+					EventType: "focusout",
+					Func:      func(event vugu.DOMEvent) { c.App.FocusEvent(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"click",
-					Func:		func(event vugu.DOMEvent) { c.App.FocusEvent(event) },
+					EventType: "click",
+					Func:      func(event vugu.DOMEvent) { c.App.FocusEvent(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-					EventType:	"keydown",
-					Func:		func(event vugu.DOMEvent) { c.App.FocusEvent(event) },
+					EventType: "keydown",
+					Func:      func(event vugu.DOMEvent) { c.App.FocusEvent(event) },
 					// TODO: implement capture, etc. mostly need to decide syntax
 				})
 				{
@@ -2107,8 +2064,8 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 							vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "btn icon"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "unpin"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Unpin"}, vugu.VGAttribute{Namespace: "", Key: "title", Val: "Unpin"}}}
 							vgparent.AppendChild(vgn)
 							vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-								EventType:	"click",
-								Func:		func(event vugu.DOMEvent) { c.App.Pin(Focus{}) },
+								EventType: "click",
+								Func:      func(event vugu.DOMEvent) { c.App.Pin(Focus{}) },
 								// TODO: implement capture, etc. mostly need to decide syntax
 							})
 							{
@@ -2129,7 +2086,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 								vgcomp = new(PhysicalView)
 								vgin.BuildEnv.WireComponent(vgcomp)
 							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp)	// ensure we can use this in the cache next time around
+							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
 							vgcomp.App = c.App
 							vgout.Components = append(vgout.Components, vgcomp)
 							vgn = &vugu.VGNode{Component: vgcomp}
@@ -2146,7 +2103,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 								vgcomp = new(BuddyView)
 								vgin.BuildEnv.WireComponent(vgcomp)
 							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp)	// ensure we can use this in the cache next time around
+							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
 							vgcomp.App = c.App
 							vgout.Components = append(vgout.Components, vgcomp)
 							vgn = &vugu.VGNode{Component: vgcomp}
@@ -2163,7 +2120,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 								vgcomp = new(SlabView)
 								vgin.BuildEnv.WireComponent(vgcomp)
 							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp)	// ensure we can use this in the cache next time around
+							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
 							vgcomp.App = c.App
 							vgout.Components = append(vgout.Components, vgcomp)
 							vgn = &vugu.VGNode{Component: vgcomp}
@@ -2180,7 +2137,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 								vgcomp = new(VirtualView)
 								vgin.BuildEnv.WireComponent(vgcomp)
 							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp)	// ensure we can use this in the cache next time around
+							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
 							vgcomp.App = c.App
 							vgout.Components = append(vgout.Components, vgcomp)
 							vgn = &vugu.VGNode{Component: vgcomp}
@@ -2197,7 +2154,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 								vgcomp = new(HeapView)
 								vgin.BuildEnv.WireComponent(vgcomp)
 							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp)	// ensure we can use this in the cache next time around
+							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
 							vgcomp.App = c.App
 							vgout.Components = append(vgout.Components, vgcomp)
 							vgn = &vugu.VGNode{Component: vgcomp}
@@ -2214,7 +2171,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 								vgcomp = new(ProcView)
 								vgin.BuildEnv.WireComponent(vgcomp)
 							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp)	// ensure we can use this in the cache next time around
+							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
 							vgcomp.App = c.App
 							vgout.Components = append(vgout.Components, vgcomp)
 							vgn = &vugu.VGNode{Component: vgcomp}
@@ -2231,7 +2188,7 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 								vgcomp = new(TimelineView)
 								vgin.BuildEnv.WireComponent(vgcomp)
 							}
-							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp)	// ensure we can use this in the cache next time around
+							vgin.BuildEnv.UseComponent(vgcompKey, vgcomp) // ensure we can use this in the cache next time around
 							vgcomp.App = c.App
 							vgout.Components = append(vgout.Components, vgcomp)
 							vgn = &vugu.VGNode{Component: vgcomp}
@@ -2246,11 +2203,6 @@ func (c *Root) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 }
 
 // 'fix' unused imports
-var _ fmt.Stringer
-var _ reflect.Type
-var _ vjson.RawMessage
-var _ js.Value
-var _ log.Logger
 
 // Settings edits the machine's config (SPEC §4). Changing a setting
 // resets the run.
@@ -2258,7 +2210,7 @@ type Settings struct {
 	App *App
 }
 
-func (c *Settings) settings() []view.Setting	{ return view.Settings() }
+func (c *Settings) settings() []view.Setting { return view.Settings() }
 
 func (c *Settings) value(s view.Setting) string {
 	if v := view.GetKey(c.App.P.Config, s.Key); v != "" {
@@ -2274,7 +2226,7 @@ func (c *Settings) optionLabel(s view.Setting, o string) string {
 	return o
 }
 
-func (c *Settings) snippetLine() string	{ return engine.SnippetSettings([]byte(c.App.P.Code)) }
+func (c *Settings) snippetLine() string { return engine.SnippetSettings([]byte(c.App.P.Code)) }
 
 func (c *Settings) set(key, value string) {
 	c.App.P.Config = view.SetKey(c.App.P.Config, key, value)
@@ -2289,7 +2241,7 @@ func (c *Settings) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "panel settings"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "settings"}, vugu.VGAttribute{Namespace: "", Key: "role", Val: "dialog"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Settings"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -2304,8 +2256,8 @@ func (c *Settings) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "button", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "btn icon"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "close-settings"}, vugu.VGAttribute{Namespace: "", Key: "aria-label", Val: "Close the settings"}}}
 			vgparent.AppendChild(vgn)
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType:	"click",
-				Func:		func(event vugu.DOMEvent) { c.App.ShowSettings = false },
+				EventType: "click",
+				Func:      func(event vugu.DOMEvent) { c.App.ShowSettings = false },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 			{
@@ -2339,8 +2291,8 @@ func (c *Settings) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgn.AddAttrInterface("data-testid", "setting-"+s.Key)
 					vgn.AddAttrInterface("id", "set-"+s.Key)
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType:	"change",
-						Func:		func(event vugu.DOMEvent) { c.set(s.Key, event.PropString("target", "value")) },
+						EventType: "change",
+						Func:      func(event vugu.DOMEvent) { c.set(s.Key, event.PropString("target", "value")) },
 						// TODO: implement capture, etc. mostly need to decide syntax
 					})
 					{
@@ -2387,28 +2339,23 @@ func (c *Settings) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 }
 
 // 'fix' unused imports
-var _ fmt.Stringer
-var _ reflect.Type
-var _ vjson.RawMessage
-var _ js.Value
-var _ log.Logger
 
 // SlabView shows the kmem caches (SLUB) and their slabs object by object.
 type SlabView struct {
-	App	*App
-	Filter	string
-	All	bool
+	App    *App
+	Filter string
+	All    bool
 
-	key	slabKey
-	rows	[]view.SlabCacheRow
-	lg	[]view.LargeRow
+	key  slabKey
+	rows []view.SlabCacheRow
+	lg   []view.LargeRow
 }
 
 // slabKey is what the rows depend on: the snapshot and the filters.
 type slabKey struct {
-	snap	*engine.Snapshot
-	filter	string
-	all	bool
+	snap   *engine.Snapshot
+	filter string
+	all    bool
 }
 
 func (c *SlabView) caches() []view.SlabCacheRow {
@@ -2475,7 +2422,7 @@ func (c *SlabView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "slab"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "slab"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -2504,8 +2451,8 @@ func (c *SlabView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgparent.AppendChild(vgn)
 					vgn.AddAttrInterface("data-prop-value", c.Filter)
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType:	"input",
-						Func:		func(event vugu.DOMEvent) { c.Filter = event.PropString("target", "value") },
+						EventType: "input",
+						Func:      func(event vugu.DOMEvent) { c.Filter = event.PropString("target", "value") },
 						// TODO: implement capture, etc. mostly need to decide syntax
 					})
 					vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "label", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "check"}}}
@@ -2517,8 +2464,8 @@ func (c *SlabView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 						vgparent.AppendChild(vgn)
 						vgn.AddAttrInterface("data-prop-checked", c.All)
 						vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-							EventType:	"change",
-							Func:		func(event vugu.DOMEvent) { c.All = event.PropBool("target", "checked") },
+							EventType: "change",
+							Func:      func(event vugu.DOMEvent) { c.All = event.PropBool("target", "checked") },
 							// TODO: implement capture, etc. mostly need to decide syntax
 						})
 						vgn = &vugu.VGNode{Type: vugu.VGNodeType(1), Data: " also empty caches"}
@@ -2668,28 +2615,23 @@ func (c *SlabView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 }
 
 // 'fix' unused imports
-var _ fmt.Stringer
-var _ reflect.Type
-var _ vjson.RawMessage
-var _ js.Value
-var _ log.Logger
 
 // TimelineView lists what every step did; a click moves the machine to
 // that step (re-executing deterministically when it is behind).
 type TimelineView struct {
-	App		*App
-	ShowBoot	bool
+	App      *App
+	ShowBoot bool
 	// More is how many groups beyond the most recent TimelineShown to draw.
-	More	int
+	More int
 
-	snap	*engine.Snapshot	// the snapshot (so the step) tl shows
-	n	int			// and the events it had
-	built	bool
-	tl	view.TimelineView
+	snap  *engine.Snapshot // the snapshot (so the step) tl shows
+	n     int              // and the events it had
+	built bool
+	tl    view.TimelineView
 	// noBoot is tl's groups without boot's, for noBootOf (the model it
 	// was filtered from, rebuilt with tl).
-	noBoot		[]view.StepGroup
-	noBootOf	*view.TimelineView
+	noBoot   []view.StepGroup
+	noBootOf *view.TimelineView
 }
 
 // model is rebuilt only when the machine moved.
@@ -2703,7 +2645,7 @@ func (c *TimelineView) model() *view.TimelineView {
 	return &c.tl
 }
 
-func (c *TimelineView) groups() []view.StepGroup	{ return c.model().Groups }
+func (c *TimelineView) groups() []view.StepGroup { return c.model().Groups }
 
 // shown hides the boot-time events (slab caches, kernel stacks) unless
 // asked: what a reader wants first is what the snippet did.
@@ -2772,7 +2714,7 @@ func (c *TimelineView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "timeline"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "timeline"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -2796,8 +2738,8 @@ func (c *TimelineView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgparent.AppendChild(vgn)
 			vgn.SetInnerHTML(c.bootLabel())
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType:	"click",
-				Func:		func(event vugu.DOMEvent) { c.ShowBoot = !c.ShowBoot },
+				EventType: "click",
+				Func:      func(event vugu.DOMEvent) { c.ShowBoot = !c.ShowBoot },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 		}
@@ -2806,8 +2748,8 @@ func (c *TimelineView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 			vgparent.AppendChild(vgn)
 			vgn.SetInnerHTML(c.earlierLabel())
 			vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-				EventType:	"click",
-				Func:		func(event vugu.DOMEvent) { c.More += view.TimelineShown },
+				EventType: "click",
+				Func:      func(event vugu.DOMEvent) { c.More += view.TimelineShown },
 				// TODO: implement capture, etc. mostly need to decide syntax
 			})
 		}
@@ -2832,8 +2774,8 @@ func (c *TimelineView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 					vgn.AddAttrInterface("data-testid", "timeline-step-"+strconv.FormatUint(g.Step, 10))
 					vgn.AddAttrInterface("title", "Go to step "+strconv.FormatUint(g.Step, 10))
 					vgn.DOMEventHandlerSpecList = append(vgn.DOMEventHandlerSpecList, vugu.DOMEventHandlerSpec{
-						EventType:	"click",
-						Func:		func(event vugu.DOMEvent) { c.App.P.StepTo(g.Step) },
+						EventType: "click",
+						Func:      func(event vugu.DOMEvent) { c.App.P.StepTo(g.Step) },
 						// TODO: implement capture, etc. mostly need to decide syntax
 					})
 					{
@@ -2873,21 +2815,16 @@ func (c *TimelineView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 }
 
 // 'fix' unused imports
-var _ fmt.Stringer
-var _ reflect.Type
-var _ vjson.RawMessage
-var _ js.Value
-var _ log.Logger
 
 // VirtualView shows the user VMAs page by page (present, zero page, not
 // present) with the link from a virtual page to its frame, and the
 // kernel's regions with the vmalloc areas inside.
 type VirtualView struct {
-	App	*App
+	App *App
 
-	snap	*engine.Snapshot	// the snapshot the rows show
-	urows	[]view.Region
-	krows	[]view.Region
+	snap  *engine.Snapshot // the snapshot the rows show
+	urows []view.Region
+	krows []view.Region
 }
 
 func (c *VirtualView) build() {
@@ -2972,7 +2909,7 @@ func (c *VirtualView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 	_ = vgiterkey
 	var vgn *vugu.VGNode
 	vgn = &vugu.VGNode{Type: vugu.VGNodeType(3), Namespace: "", Data: "div", Attr: []vugu.VGAttribute{{Namespace: "", Key: "class", Val: "virtual"}, vugu.VGAttribute{Namespace: "", Key: "data-testid", Val: "virtual"}}}
-	vgout.Out = append(vgout.Out, vgn)	// root for output
+	vgout.Out = append(vgout.Out, vgn) // root for output
 	{
 		vgparent := vgn
 		_ = vgparent
@@ -3177,8 +3114,3 @@ func (c *VirtualView) Build(vgin *vugu.BuildIn) (vgout *vugu.BuildOut) {
 }
 
 // 'fix' unused imports
-var _ fmt.Stringer
-var _ reflect.Type
-var _ vjson.RawMessage
-var _ js.Value
-var _ log.Logger

@@ -2,6 +2,7 @@ package browser
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,6 +88,8 @@ func (p *page) timeClick(testid, want string) timing {
 // example run and drawn.
 func BenchmarkColdLoad(b *testing.B) {
 	var total time.Duration
+	marks := []string{"mmplay-compiled", "mmplay-go-main", "mmplay-started", "mmplay-first-render"}
+	sums := make([]float64, len(marks))
 	for i := 0; i < b.N; i++ {
 		p := newPage(b)
 		p.run(network.Enable(), network.SetCacheDisabled(true))
@@ -94,9 +97,21 @@ func BenchmarkColdLoad(b *testing.B) {
 		p.open("/")
 		p.waitStatus("exited")
 		total += time.Since(start)
+		// where the time went, from the navigation's start (the page's
+		// own clock: boot.js's and the app's performance.mark)
+		var at []float64
+		p.run(chromedp.Evaluate(`["mmplay-compiled", "mmplay-go-main", "mmplay-started", "mmplay-first-render"].map(n => (performance.getEntriesByName(n)[0] || {startTime: -1}).startTime)`, &at))
+		for j := range marks {
+			if j < len(at) {
+				sums[j] += at[j]
+			}
+		}
 		p.close()
 	}
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/load")
+	for j, m := range marks {
+		b.ReportMetric(sums[j]/float64(b.N), "ms-at-"+strings.TrimPrefix(m, "mmplay-"))
+	}
 }
 
 // BenchmarkRunExample: Reset then Run of every gallery example.

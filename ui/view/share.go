@@ -1,14 +1,9 @@
 package view
 
 import (
-	"bytes"
-	"compress/flate"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
-	"sync"
 )
 
 // The share link (SPEC §7 "share") carries the playground's state in the URL
@@ -22,17 +17,18 @@ import (
 //     "#include <stdio.h>" stays one byte: {"v":1,"c":code,"k":config,
 //     "s":step,"w":[views]}. "v" is the format version; a later format
 //     bumps it rather than reinterpreting these fields.
-//  2. compress/flate at BestCompression, raw (no zlib or gzip header: the
-//     fragment has no use for their checksums, and each costs bytes).
-//  3. base64.RawURLEncoding: the alphabet A–Z a–z 0–9 - _ needs no
+//  2. raw DEFLATE (no zlib or gzip header: the fragment has no use for
+//     their checksums, and each costs bytes), by deflate.go's encoder,
+//     which compresses as well as compress/flate's BestCompression.
+//  3. base64url without padding (base64.go): the alphabet A–Z a–z 0–9 - _ needs no
 //     percent-escaping in a fragment, and padding carries no information.
 //
-// Example 06 (2,632 bytes of C) encodes to a 1,668-byte fragment.
+// Example 06 (3,116 bytes of C) encodes to a 1,897-byte fragment.
 //
 // Decoding reverses the steps on input that anyone may have written, so each
 // stage is bounded before it runs: the fragment text (MaxFragmentLen), the
-// inflated JSON (maxInflatedLen, read through io.LimitReader so a deflate
-// bomb stops after 256 KiB + 1 byte), then the decoded fields (Validate).
+// inflated JSON (maxInflatedLen: inflate.go stops a deflate bomb the
+// moment its output would pass 256 KiB), then the decoded fields (Validate).
 // Inflating is linear in its output and JSON decoding linear in its input,
 // so nothing can hang.
 
@@ -74,10 +70,6 @@ type wireState struct {
 	W []string
 }
 
-// flateWriters keeps DEFLATE writers between encodings: a new one at
-// BestCompression allocates about 1 MB of tables.
-var flateWriters sync.Pool
-
 // EncodeFragment returns the fragment for s, without the leading '#'. It
 // encodes whatever it is given; a state that fails Validate, or whose
 // fragment is longer than MaxFragmentLen, gives a link DecodeFragment
@@ -87,22 +79,7 @@ func EncodeFragment(s State) string {
 	if w.W == nil {
 		w.W = []string{} // "w":[] rather than "w":null
 	}
-	raw := encodeWire(w)
-
-	var z bytes.Buffer
-	fw, _ := flateWriters.Get().(*flate.Writer)
-	if fw == nil {
-		var err error
-		if fw, err = flate.NewWriter(&z, flate.BestCompression); err != nil {
-			panic("view: flate level rejected: " + err.Error()) // a constant, valid level
-		}
-	} else {
-		fw.Reset(&z)
-	}
-	fw.Write(raw) // writes to a bytes.Buffer cannot fail
-	fw.Close()
-	flateWriters.Put(fw)
-	return fragmentPrefix + base64.RawURLEncoding.EncodeToString(z.Bytes())
+	return fragmentPrefix + b64urlEncode(deflate(encodeWire(w)))
 }
 
 // DecodeFragment restores the state in a share link's fragment, given with
@@ -122,21 +99,19 @@ func DecodeFragment(frag string) (State, error) {
 	if payload == "" {
 		return State{}, damaged("it ends where the shared state should begin")
 	}
-	z, err := base64.RawURLEncoding.DecodeString(payload)
-	if err != nil {
+	z, ok := b64urlDecode(payload)
+	if !ok {
 		return State{}, damaged("it contains characters a share link never has (was it cut or edited?)")
 	}
-	r := flate.NewReader(bytes.NewReader(z))
-	raw, err := io.ReadAll(io.LimitReader(r, maxInflatedLen+1))
-	r.Close()
-	if err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return State{}, damaged("it is cut short (was it copied whole?)")
-		}
-		return State{}, damaged("its compressed data is corrupt")
-	}
-	if len(raw) > maxInflatedLen {
+	raw, err := inflate(z, maxInflatedLen)
+	switch err {
+	case nil:
+	case errCut:
+		return State{}, damaged("it is cut short (was it copied whole?)")
+	case errTooLong:
 		return State{}, damaged(fmt.Sprintf("it expands to more than %d bytes", maxInflatedLen))
+	default:
+		return State{}, damaged("its compressed data is corrupt")
 	}
 
 	// The version is judged before the fields, so a link from a later

@@ -21,6 +21,7 @@ import (
 )
 
 func main() {
+	mark("mmplay-go-main")
 	mount := js.Global().Get("document").Call("querySelector", "#vugu_mount_point")
 	if !mount.Truthy() {
 		fatal("mmplay could not start: the page has no #vugu_mount_point")
@@ -47,6 +48,7 @@ func main() {
 	h.watchTheme(env)
 	testPanics(app, dom)
 	app.Start()
+	mark("mmplay-started")
 	root := &ui.Root{App: app}
 	if app.Embed.On {
 		listenEmbed(app)
@@ -62,6 +64,7 @@ func main() {
 		dom.runPending() // they ask for the next render
 		if !ready {
 			// The test contract: the first render is on the page.
+			mark("mmplay-first-render")
 			js.Global().Get("document").Get("documentElement").Call("setAttribute", "data-mmplay-ready", "true")
 			ready = true
 		}
@@ -72,6 +75,17 @@ func main() {
 		if !<-wake {
 			return
 		}
+	}
+}
+
+// mark records a point of the page's start-up with performance.mark, so
+// the cold-load benchmark can report where the time went: boot.js marks
+// "mmplay-compiled" (the wasm fetched and compiled), then main marks
+// "mmplay-go-main" (the Go runtime started), "mmplay-started" (the first
+// example run by the engine) and "mmplay-first-render" (on the page).
+func mark(name string) {
+	if p := js.Global().Get("performance"); p.Truthy() && p.Get("mark").Truthy() {
+		p.Call("mark", name)
 	}
 }
 

@@ -126,3 +126,21 @@ func TestEncodeTraces(t *testing.T) {
 		s.Close()
 	}
 }
+
+// TestEncodeBytes: a []byte of every length modulo 3 is base64 with
+// padding, as encoding/json writes it.
+func TestEncodeBytes(t *testing.T) {
+	for n := 0; n <= 9; n++ {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(251 - 17*i)
+		}
+		got, err := Encode(b, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := reference(t, b, "", ""); !bytes.Equal(got, want) {
+			t.Errorf("%d bytes: %s, want %s", n, got, want)
+		}
+	}
+}
