@@ -111,9 +111,10 @@ func TestPaletteContrast(t *testing.T) {
 
 func TestLegendMatchesPalette(t *testing.T) {
 	for _, p := range []*Palette{&LightPalette, &DarkPalette} {
-		owners := map[string]bool{}
+		owners, zones := map[string]bool{}, map[string]bool{}
 		for _, e := range p.Legend() {
 			owners[e.Owner] = true
+			zones[e.Zone] = true
 			if want := CSS(p.OwnerColor(e.Owner, e.Zone)); e.Color != want {
 				t.Errorf("%s legend %q: colour %s, the palette says %s", p.Name, e.Label, e.Color, want)
 			}
@@ -124,6 +125,11 @@ func TestLegendMatchesPalette(t *testing.T) {
 		for o := phys.Owner(0); o < phys.NumOwners; o++ {
 			if !owners[o.String()] {
 				t.Errorf("owner %s is missing from the legend", o)
+			}
+		}
+		for z := phys.ZoneID(0); z < phys.NumZones; z++ {
+			if !zones[z.String()] {
+				t.Errorf("free memory of zone %s is missing from the legend", z)
 			}
 		}
 	}

@@ -125,8 +125,9 @@ func (p *Palette) Legend() []LegendEntry {
 	}
 	list := []e{
 		{phys.OwnerFree, phys.ZoneDMA, "free · DMA", "Free in the buddy allocator, zone DMA (below 16 MiB, for old ISA devices)."},
-		{phys.OwnerFree, phys.ZoneDMA32, "free · DMA32", "Free in the buddy allocator, zone DMA32 (below 4 GiB)."},
-		{phys.OwnerFree, phys.ZoneNormal, "free · Normal", "Free in the buddy allocator, zone Normal (above 4 GiB)."},
+		{phys.OwnerFree, phys.ZoneDMA32, "free · DMA32", "Free in the buddy allocator, zone DMA32 (16 MiB to 4 GiB; x86-64 only)."},
+		{phys.OwnerFree, phys.ZoneNormal, "free · Normal", "Free in the buddy allocator, zone Normal (above 4 GiB on x86-64; 16 to 896 MiB on i386)."},
+		{phys.OwnerFree, phys.ZoneHighMem, "free · HighMem", "Free in the buddy allocator, zone HighMem (i386 only: above 896 MiB, outside the kernel's permanent mapping)."},
 		{phys.OwnerReserved, 0, "reserved", "Reserved by the firmware memory map (the first MiB): never given to the buddy allocator."},
 		{phys.OwnerHole, 0, "hole", "No RAM behind these page frame numbers (the PCI hole below 4 GiB)."},
 		{phys.OwnerKernelImage, 0, "kernel image", "The kernel's code, data and bss, placed at boot."},
