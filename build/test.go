@@ -13,8 +13,9 @@ import (
 //
 //  1. go vet ./...
 //  2. go test ./... natively;
-//  3. the engine's tests as GOOS=js GOARCH=wasm binaries under Node,
-//     through Go's own go_js_wasm_exec (SPEC §12).
+//  3. the engine's tests, and ui/view's (the share link's codec, the
+//     view models: the app runs them as wasm), as GOOS=js GOARCH=wasm
+//     binaries under Node, through Go's own go_js_wasm_exec (SPEC §12).
 //
 // Each stage's output streams through unchanged, so go test's own summary
 // lines are what a reader (or CI) sees.
@@ -45,7 +46,7 @@ func runTest(args []string) error {
 		}
 		execWasm := filepath.Join(goroot, "lib", "wasm", "go_js_wasm_exec")
 		env := []string{"GOOS=js", "GOARCH=wasm"}
-		wasmFlags := append(append([]string{}, testFlags...), "-exec="+execWasm, "./engine/...")
+		wasmFlags := append(append([]string{}, testFlags...), "-exec="+execWasm, "./engine/...", "./ui/view/")
 		if err := run(env, "go", wasmFlags...); err != nil {
 			return fmt.Errorf("wasm tests under Node: %w", err)
 		}
