@@ -131,10 +131,11 @@
 // match; the low orders do not: the guest's boot churned many more
 // unmovable pages through its per-CPU lists than the modelled one, which
 // leaves the model's low unmovable lists nearly empty). MemFree is 169504
-// kB against the measured 163888 kB: the guest's meminfo was read with
-// its measuring module loaded (its VmallocUsed, 7340 kB against the
-// model's 928 kB of stacks, counts module_alloc's pages), the model's
-// without it.
+// kB against the measured 163888 kB; the guest's VmallocUsed was 7340 kB
+// against the model's 928 kB of stacks, read before its module's
+// scenarios ran but not recorded as before or after insmod (so either
+// module_alloc's pages or boot-time vmallocs the model lacks; the
+// ratchet file says what data would settle it).
 //
 // # Allocate: __get_free_pages(gfp, order) (compare mm/page_alloc.c:__alloc_pages)
 //
