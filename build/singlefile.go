@@ -18,7 +18,8 @@ import (
 //  2. <script src="x.js"></script> becomes <script>…</script>, with the
 //     final (rewritten) script;
 //  3. <link rel="icon"> gets a data: URL; the manifest and the
-//     apple-touch-icon links are dropped (an installed app needs a server);
+//     apple-touch-icon links are dropped (an installed app needs a server),
+//     and so is the wasm's preload (the wasm is in the page);
 //  4. the wasm goes in, gzip-compressed and base64-encoded, as a data block
 //     <script type="application/octet-stream" id="mmplay-wasm"
 //     data-encoding="gzip"> just before boot.js, which finds it there and
@@ -72,6 +73,11 @@ func singleFile(files map[string]*file, gzip func([]byte) []byte) ([]byte, error
 			}
 		case "manifest", "apple-touch-icon":
 			return ""
+		case "preload":
+			if attrs["href"] == appWasm {
+				return "" // the wasm is in the page
+			}
+			errs = append(errs, "index.html has a <link rel=\"preload\"> of "+attrs["href"]+", which the single-file build does not know how to inline")
 		default:
 			errs = append(errs, "index.html has a <link rel=\""+attrs["rel"]+"\"> the single-file build does not know how to inline")
 		}

@@ -9,7 +9,9 @@
 //   - the single-file build (mmplay.html) carries it in the page, in
 //     <script type="application/octet-stream" id="mmplay-wasm">, gzipped
 //     and base64-encoded: no fetch, and so it works from file://;
-//   - otherwise it is fetched; once it is compiled the service worker
+//   - otherwise it is fetched (index.html preloads it, so the download
+//     starts while the page's scripts load, and this fetch takes the
+//     preload's response); once it is compiled the service worker
 //     (sw.js) is registered, so that its install, which caches the wasm,
 //     finds it in the HTTP cache instead of downloading it a second time.
 (function () {
