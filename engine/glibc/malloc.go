@@ -131,6 +131,15 @@ func (m *Malloc) printerr(msg string) {
 	panic("glibc: Kernel.Abort returned")
 }
 
+// assertFail is malloc.c's assert when it fails: __malloc_assert
+// (glibc 2.36) prints "Fatal glibc error: malloc assertion failure in
+// FUNCTION: EXPRESSION" through __libc_message and aborts, as
+// malloc_printerr does. expr is the assertion's text as the C
+// preprocessor's # operator spells it.
+func (m *Malloc) assertFail(function, expr string) {
+	m.printerr("Fatal glibc error: malloc assertion failure in " + function + ": " + expr)
+}
+
 // ptmallocInit is ptmalloc_init + malloc_init_state for main_arena.
 func (m *Malloc) ptmallocInit() {
 	if m.initialized {

@@ -112,6 +112,13 @@ func (m *Malloc) sysmalloc(nb uint64) uint64 {
 	oldTop := m.top
 	oldSize := m.chunksize(oldTop)
 	oldEnd := oldTop + oldSize
+	// sysmalloc's assert (malloc.c, glibc 2.36): once the heap exists, top
+	// is at least MINSIZE, has PREV_INUSE set and ends on a page boundary.
+	// A program that overwrote top's size word (a heap overflow out of
+	// the last chunk) fails it here, before the heap grows.
+	if !(oldTop == m.unsorted() && oldSize == 0) && !(oldSize >= minSize && m.prevInuse(oldTop) && oldEnd&(pageSize-1) == 0) {
+		m.assertFail("sysmalloc", "(old_top == initial_top (av) && old_size == 0) || ((unsigned long) (old_size) >= MINSIZE && prev_inuse (old_top) && ((unsigned long) old_end & (pagesize - 1)) == 0)")
+	}
 	brk := uint64(morecoreFailure)
 	sndBrk := uint64(morecoreFailure)
 
