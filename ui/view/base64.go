@@ -1,14 +1,23 @@
 package view
 
-// The share link's text encoding: base64url without padding (RFC 4648
-// §5), written here rather than with encoding/base64, whose tables and
-// options were 14 kB of the app's wasm for these two loops.
+// base64 (RFC 4648), written here rather than with encoding/base64, whose
+// tables and options were 14 kB of the app's wasm for these two loops:
+// the share link's text is base64url without padding (§5), and the app's
+// trace writes a []byte in standard base64 with padding (§4), as
+// encoding/json does.
 
-const b64url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+const (
+	b64std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	b64url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+)
 
-// b64urlEncode encodes src without padding.
-func b64urlEncode(src []byte) string {
-	out := make([]byte, 0, (len(src)*8+5)/6)
+// AppendBase64 appends src in base64: with url, the URL alphabet and no
+// padding; otherwise the standard alphabet padded with '='.
+func AppendBase64(dst, src []byte, url bool) []byte {
+	alphabet := b64std
+	if url {
+		alphabet = b64url
+	}
 	for i := 0; i < len(src); i += 3 {
 		var v uint32
 		n := min(3, len(src)-i)
@@ -18,11 +27,16 @@ func b64urlEncode(src []byte) string {
 				v |= uint32(src[i+k])
 			}
 		}
-		for k := 0; k <= n; k++ {
-			out = append(out, b64url[v>>(18-6*k)&63])
+		for k := 0; k < 4; k++ {
+			switch {
+			case k <= n:
+				dst = append(dst, alphabet[v>>(18-6*k)&63])
+			case !url:
+				dst = append(dst, '=')
+			}
 		}
 	}
-	return string(out)
+	return dst
 }
 
 // b64urlDecode decodes unpadded base64url; ok is false for any other

@@ -111,8 +111,11 @@ func TestBase64URL(t *testing.T) {
 			b[i] = byte(i*37 + n)
 		}
 		want := base64.RawURLEncoding.EncodeToString(b)
-		if got := b64urlEncode(b); got != want {
+		if got := string(AppendBase64(nil, b, true)); got != want {
 			t.Errorf("encode %d bytes: %q, want %q", n, got, want)
+		}
+		if got, want := string(AppendBase64(nil, b, false)), base64.StdEncoding.EncodeToString(b); got != want {
+			t.Errorf("encode %d bytes, standard: %q, want %q", n, got, want)
 		}
 		if got, ok := b64urlDecode(want); !ok || !bytes.Equal(got, b) {
 			t.Errorf("decode %q: %v %v", want, got, ok)

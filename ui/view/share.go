@@ -79,7 +79,7 @@ func EncodeFragment(s State) string {
 	if w.W == nil {
 		w.W = []string{} // "w":[] rather than "w":null
 	}
-	return fragmentPrefix + b64urlEncode(deflate(encodeWire(w)))
+	return fragmentPrefix + string(AppendBase64(nil, deflate(encodeWire(w)), true))
 }
 
 // DecodeFragment restores the state in a share link's fragment, given with

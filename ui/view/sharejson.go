@@ -25,9 +25,9 @@ func encodeWire(w wireState) []byte {
 	b = append(b, `{"v":`...)
 	b = strconv.AppendInt(b, int64(w.V), 10)
 	b = append(b, `,"c":`...)
-	b = appendJSONString(b, w.C)
+	b = AppendJSONString(b, w.C, false)
 	b = append(b, `,"k":`...)
-	b = appendJSONString(b, w.K)
+	b = AppendJSONString(b, w.K, false)
 	b = append(b, `,"s":`...)
 	b = strconv.AppendUint(b, w.S, 10)
 	b = append(b, `,"w":[`...)
@@ -35,15 +35,18 @@ func encodeWire(w wireState) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, v)
+		b = AppendJSONString(b, v, false)
 	}
 	return append(b, "]}"...)
 }
 
-// appendJSONString appends s quoted as encoding/json quotes strings with
-// HTML escaping off: '"', '\\' and control characters escaped (\b \f \n
-// \r \t by name), invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped.
-func appendJSONString(b []byte, s string) []byte {
+// AppendJSONString appends s quoted as encoding/json quotes strings:
+// '"', '\\' and control characters escaped (\b \f \n \r \t by name),
+// invalid UTF-8 as \ufffd, U+2028 and U+2029 escaped, and with escapeHTML
+// (json.Marshal's default) '<', '>' and '&' as \u003c, \u003e, \u0026.
+// The share link writes with it off, the app's trace (package jsonenc)
+// with it on.
+func AppendJSONString(b []byte, s string, escapeHTML bool) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	for i := 0; i < len(s); {
@@ -62,7 +65,7 @@ func appendJSONString(b []byte, s string) []byte {
 				b = append(b, `\r`...)
 			case c == '\t':
 				b = append(b, `\t`...)
-			case c < 0x20:
+			case c < 0x20 || escapeHTML && (c == '<' || c == '>' || c == '&'):
 				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
 			default:
 				b = append(b, c)

@@ -24,7 +24,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"mmplay/ui/view"
 )
 
 // Encode returns v as encoding/json's Encoder with SetIndent(prefix,
@@ -78,7 +79,7 @@ func (e *encoder) value(v reflect.Value, depth int) error {
 		if err != nil {
 			return err
 		}
-		e.b = appendString(e.b, string(t))
+		e.b = view.AppendJSONString(e.b, string(t), true)
 		return nil
 	}
 	if v.Kind() != reflect.Pointer && v.CanAddr() && reflect.PointerTo(v.Type()).Implements(textMarshaler) {
@@ -94,7 +95,7 @@ func (e *encoder) value(v reflect.Value, depth int) error {
 	case reflect.Float32, reflect.Float64:
 		return e.float(v.Float(), v.Type().Bits())
 	case reflect.String:
-		e.b = appendString(e.b, v.String())
+		e.b = view.AppendJSONString(e.b, v.String(), true)
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			e.b = append(e.b, "null"...)
@@ -108,7 +109,7 @@ func (e *encoder) value(v reflect.Value, depth int) error {
 		}
 		if v.Type().Elem().Kind() == reflect.Uint8 && !reflect.PointerTo(v.Type().Elem()).Implements(textMarshaler) {
 			e.b = append(e.b, '"')
-			e.b = appendBase64(e.b, v.Bytes())
+			e.b = view.AppendBase64(e.b, v.Bytes(), false)
 			e.b = append(e.b, '"')
 			return nil
 		}
@@ -165,7 +166,7 @@ func (e *encoder) mapping(v reflect.Value, depth int) error {
 			e.b = append(e.b, ',')
 		}
 		e.newline(depth + 1)
-		e.b = appendString(e.b, k.String())
+		e.b = view.AppendJSONString(e.b, k.String(), true)
 		e.colon()
 		if err := e.value(v.MapIndex(k), depth+1); err != nil {
 			return err
@@ -260,7 +261,7 @@ func (e *encoder) object(v reflect.Value, depth int) error {
 		}
 		n++
 		e.newline(depth + 1)
-		e.b = appendString(e.b, f.name)
+		e.b = view.AppendJSONString(e.b, f.name, true)
 		e.colon()
 		if err := e.value(fv, depth+1); err != nil {
 			return err
@@ -296,71 +297,4 @@ func (e *encoder) float(f float64, bits int) error {
 		}
 	}
 	return nil
-}
-
-// appendString quotes s as encoding/json does with HTML escaping on.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\b':
-				b = append(b, `\b`...)
-			case c == '\f':
-				b = append(b, `\f`...)
-			case c == '\n':
-				b = append(b, `\n`...)
-			case c == '\r':
-				b = append(b, `\r`...)
-			case c == '\t':
-				b = append(b, `\t`...)
-			case c < 0x20 || c == '<' || c == '>' || c == '&':
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&15])
-		default:
-			b = append(b, s[i:i+n]...)
-		}
-		i += n
-	}
-	return append(b, '"')
-}
-
-// appendBase64 appends src in standard base64 with padding (RFC 4648 §4),
-// as encoding/json writes a []byte; written here because encoding/base64
-// cost the app 14 kB of wasm for this loop.
-func appendBase64(dst, src []byte) []byte {
-	const std = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-	for i := 0; i < len(src); i += 3 {
-		n := min(3, len(src)-i)
-		var v uint32
-		for k := 0; k < 3; k++ {
-			v <<= 8
-			if k < n {
-				v |= uint32(src[i+k])
-			}
-		}
-		for k := 0; k < 4; k++ {
-			if k <= n {
-				dst = append(dst, std[v>>(18-6*k)&63])
-			} else {
-				dst = append(dst, '=')
-			}
-		}
-	}
-	return dst
 }
