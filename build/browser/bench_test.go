@@ -100,7 +100,7 @@ func BenchmarkColdLoad(b *testing.B) {
 		// where the time went, from the navigation's start (the page's
 		// own clock: boot.js's and the app's performance.mark)
 		var at []float64
-		p.run(chromedp.Evaluate(`["mmplay-compiled", "mmplay-go-main", "mmplay-started", "mmplay-first-render"].map(n => (performance.getEntriesByName(n)[0] || {startTime: -1}).startTime)`, &at))
+		p.run(chromedp.Evaluate(fmt.Sprintf(`%s.map(n => (performance.getEntriesByName(n)[0] || {startTime: -1}).startTime)`, jsStrings(marks)), &at))
 		for j := range marks {
 			if j < len(at) {
 				sums[j] += at[j]
@@ -112,6 +112,15 @@ func BenchmarkColdLoad(b *testing.B) {
 	for j, m := range marks {
 		b.ReportMetric(sums[j]/float64(b.N), "ms-at-"+strings.TrimPrefix(m, "mmplay-"))
 	}
+}
+
+// jsStrings is a JavaScript array literal of the strings.
+func jsStrings(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = jsString(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
 }
 
 // BenchmarkRunExample: Reset then Run of every gallery example.
