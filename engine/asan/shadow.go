@@ -2,6 +2,7 @@ package asan
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 )
@@ -136,18 +137,19 @@ func (s *Shadow) Free(addr uint64, freedBy string, line int) (obj Object, ok boo
 	}
 	o := s.regions[i].obj
 	o.FreedBy, o.FreeLine = freedBy, line
-	// drop the redzones of this object, keep its body as Freed
-	keep := region{addr, s.regions[i].end, Freed, o}
-	n := 0 // filtered in place: free runs in every malloc/free loop
-	for _, r := range s.regions {
-		if r.obj != o {
-			s.regions[n] = r
-			n++
-		}
+	// its body stays, as Freed; its redzones, the regions of o on either
+	// side, go (in place: free runs in every malloc/free loop)
+	s.regions[i].state = Freed
+	j := i + 1
+	for j < len(s.regions) && s.regions[j].obj == o {
+		j++
 	}
-	clear(s.regions[n:])
-	s.regions = s.regions[:n]
-	s.insert(keep)
+	s.regions = slices.Delete(s.regions, i+1, j)
+	k := i
+	for k > 0 && s.regions[k-1].obj == o {
+		k--
+	}
+	s.regions = slices.Delete(s.regions, k, i)
 	s.bounds()
 	return *o, true
 }
@@ -276,8 +278,7 @@ func (s *Shadow) remove(start, end uint64) {
 	if i == j {
 		return
 	}
-	rest := append(keep, s.regions[j:]...)
-	s.regions = append(s.regions[:i], rest...)
+	s.regions = slices.Replace(s.regions, i, j, keep...)
 }
 
 // Bounds returns [lo, hi): every tracked region lies inside it (lo == hi

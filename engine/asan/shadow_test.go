@@ -160,3 +160,26 @@ func TestViaNamesTheCall(t *testing.T) {
 		t.Error("Allocator does not win over Via")
 	}
 }
+
+// TestFreeAndReuseInPlace: freeing an object and allocating its chunk
+// again costs the same whatever lies after it in the shadow: the regions
+// change in place (the one allocation is the new Object).
+func TestFreeAndReuseInPlace(t *testing.T) {
+	s := New("heap")
+	for i := uint64(0); i < 1000; i++ {
+		base := 0x1000 + 0x40*i
+		s.Alloc(base, base+0x40, Object{Addr: base + 0x10, Size: 0x20})
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, ok := s.Free(0x1010, "free", 1); !ok {
+			t.Fatal("the first object is not live")
+		}
+		s.Alloc(0x1000, 0x1040, Object{Addr: 0x1010, Size: 0x20})
+	})
+	if allocs > 1 {
+		t.Errorf("a free and reuse with 999 objects after it: %.0f allocations, want at most 1", allocs)
+	}
+	if n := len(s.Live()); n != 1000 {
+		t.Errorf("%d live objects, want 1000", n)
+	}
+}
