@@ -94,12 +94,11 @@ func (g GFP) String() string {
 	return strings.Join(parts, "|")
 }
 
-// Zone returns the highest zone the flags allow (include/linux/gfp.h:
-// gfp_zone). On x86-64 __GFP_HIGHMEM and __GFP_MOVABLE select Normal.
-func (g GFP) Zone() phys.ZoneID { return g.zone(false) }
-
-// zone is gfp_zone on x86-64 or, with i386 (no ZONE_DMA32), on x86-32:
-// there __GFP_DMA32 selects Normal and __GFP_HIGHMEM HighMem.
+// zone is the highest zone the flags allow (include/linux/gfp.h:
+// gfp_zone), on x86-64 (where __GFP_HIGHMEM and __GFP_MOVABLE select
+// Normal) or, with i386 (no ZONE_DMA32), on x86-32: there __GFP_DMA32
+// selects Normal and __GFP_HIGHMEM HighMem. Allocator.GFPZone asks it
+// for the machine's arch.
 func (g GFP) zone(i386 bool) phys.ZoneID {
 	switch {
 	case g&GFP__DMA != 0:

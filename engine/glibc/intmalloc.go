@@ -218,7 +218,7 @@ func (m *Malloc) intMalloc(bytes uint64) uint64 {
 		}
 
 		if returnCached {
-			return m.tcacheGet(tcIdx, m.tcCount(tcIdx))
+			return m.tcacheGet(tcIdx)
 		}
 
 		// Step 6: best fit in the request's own large bin.

@@ -183,16 +183,14 @@ func (m *Malloc) tcachePut(chunk, idx uint64) {
 	m.setTcCount(idx, m.tcCount(idx)+1)
 }
 
-// tcacheGet (malloc/malloc.c — tcache_get, 2.36: from the head); count
-// is counts[idx] as the caller read it (reading it again would change
-// nothing observable: the page is present and the value the same).
-func (m *Malloc) tcacheGet(idx, count uint64) uint64 {
+// tcacheGet (malloc/malloc.c — tcache_get, 2.36: from the head).
+func (m *Malloc) tcacheGet(idx uint64) uint64 {
 	e := m.tcEntry(idx)
 	if misaligned(e) {
 		m.printerr("malloc(): unaligned tcache chunk detected")
 	}
 	m.setTcEntry(idx, protectPtr(e, m.load8(e)))
-	m.setTcCount(idx, count-1)
+	m.setTcCount(idx, m.tcCount(idx)-1)
 	m.store8(e+8, 0)
 	return e
 }
@@ -277,8 +275,8 @@ func (m *Malloc) Malloc(bytes uint64) uint64 {
 	if tcIdx < m.tcacheBins && m.tcache != 0 {
 		v, handled := m.tcacheGetFast(tcIdx)
 		if !handled {
-			if n := m.tcCount(tcIdx); n > 0 {
-				v = m.tcacheGet(tcIdx, n)
+			if m.tcCount(tcIdx) > 0 {
+				v = m.tcacheGet(tcIdx)
 			}
 		}
 		if v != 0 {

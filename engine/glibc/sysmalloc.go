@@ -100,14 +100,13 @@ func (m *Malloc) sysmallocMmap(nb uint64) uint64 {
 // sysmalloc is sysmalloc(nb, &main_arena) (see doc.go, "Top and the brk
 // heap"). Precondition: top is smaller than nb + MINSIZE.
 func (m *Malloc) sysmalloc(nb uint64) uint64 {
-	triedMmap := false
+	// (glibc's tried_mmap only matters to arenas other than main_arena,
+	// which mmplay does not model)
 	if nb >= m.mmapThreshold && m.nMmaps < m.nMmapsMax {
 		if mm := m.sysmallocMmap(nb); mm != 0 {
 			return mm
 		}
-		triedMmap = true
 	}
-	_ = triedMmap // only other arenas fall back to mmap here
 
 	oldTop := m.top
 	oldSize := m.chunksize(oldTop)
