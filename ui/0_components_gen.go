@@ -1459,6 +1459,9 @@ func (c *PhysicalView) Rendered(ctx vugu.RenderedCtx) {
 	// machine is not a change).
 	snap := c.App.P.Snap
 	mark := snap != c.shown && c.App.P.Prev != nil && c.App.P.Prev == c.shown
+	if snap != c.shown && !mark {
+		c.pc.ClearMarks() // a new machine: the last run's marks go
+	}
 	c.pc.Show(fm, c.layout(), c.App.Palette(), mark)
 	c.shown = snap
 	c.pc.SetFocus(c.App.Highlight().Frames)

@@ -252,6 +252,23 @@ func (c *PhysCanvas) Show(fm *engine.FrameMap, l PhysLayout, pal *Palette, mark 
 	c.drawFocus()
 }
 
+// ClearMarks drops the change marks: the next picture is a new machine
+// (after a Reset, or a run begun again), so nothing changed in it. The
+// marked frames are repainted plain.
+func (c *PhysCanvas) ClearMarks() {
+	old := c.marked
+	c.marked = nil
+	for _, r := range old {
+		c.paintRange(r.PFN, r.PFN+r.Count)
+		y0, y1 := c.rows(r)
+		copy(c.Pix[y0*c.stride():y1*c.stride()], c.base[y0*c.stride():y1*c.stride()])
+		c.addBand(y0, y1)
+	}
+	if len(old) > 0 {
+		c.drawFocus()
+	}
+}
+
 // SetFocus outlines the frames of rs (none: no focus) instead of the
 // previous focus.
 func (c *PhysCanvas) SetFocus(rs []PFNRange) {

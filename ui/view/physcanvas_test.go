@@ -280,6 +280,25 @@ func TestPhysCanvasSteps(t *testing.T) {
 		if want := reference(fm, l, pal, marks, focus); !bytes.Equal(pc.Pix, want) {
 			t.Errorf("cell %d: after the theme change the picture differs", l.Cell)
 		}
+		// A new machine of the same size (Reset, or a run begun again):
+		// its frames are drawn, and the old marks go.
+		old := append([]engine.FrameState(nil), fm.State...)
+		fm.State[7] = engine.MakeFrameState(phys.OwnerSlab, phys.ZoneDMA32, false)
+		if fm.State[7] == old[7] {
+			fm.State[7] = engine.MakeFrameState(phys.OwnerVmalloc, phys.ZoneDMA32, false)
+		}
+		pc.Show(fm, l, pal, true)
+		if want := reference(fm, l, pal, diffStates(old, fm.State), focus); !bytes.Equal(pc.Pix, want) {
+			t.Fatalf("cell %d: the last step's mark is missing", l.Cell)
+		}
+		before := append([]byte(nil), pc.Pix...)
+		fm1 := randomMap(rng, n)
+		pc.ClearMarks()
+		pc.Show(fm1, l, pal, false)
+		if want := reference(fm1, l, pal, nil, focus); !bytes.Equal(pc.Pix, want) {
+			t.Errorf("cell %d: a new machine of the same size keeps marks or old frames", l.Cell)
+		}
+		checkBands(t, "new machine", before, pc.Pix, l, pc.TakeBands())
 		// Another machine (a new size): nothing to compare, no marks.
 		fm2 := randomMap(rng, n/2)
 		l2 := Layout(n/2, 128, 1)
