@@ -153,6 +153,14 @@ func HeapRows(snap *engine.Snapshot) HeapView {
 	if n := len(v.Chunks); n > MaxChunksShown {
 		v.Shown = append(append([]ChunkRow(nil), v.Chunks[:MaxChunksShown-1]...), v.Chunks[n-1])
 		v.More = Plural(n-MaxChunksShown, "chunk") + " before the last not drawn (" + Plural(n, "chunk") + " in all)"
+		// the bar's widths are shares of what it draws
+		shown := make([]uint64, len(v.Shown))
+		for i, r := range v.Shown {
+			shown[i] = r.SizeNum
+		}
+		for i, p := range widths(shown, MinChunkPct) {
+			v.Shown[i].Pct, v.Shown[i].Width = p, Percent(p)
+		}
 	}
 	first, last := h.Chunks[0], h.Chunks[len(h.Chunks)-1]
 	v.Start, v.End, v.Span = Addr(first.Addr), Addr(last.Addr+last.Size), Bytes(span)

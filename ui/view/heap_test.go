@@ -192,6 +192,13 @@ func TestHeapRowsBounded(t *testing.T) {
 	if len(v.Shown) != MaxChunksShown || v.Shown[len(v.Shown)-1].State != "top" || v.More != "11 chunks before the last not drawn (311 chunks in all)" {
 		t.Errorf("shown %d, last %q, more %q", len(v.Shown), v.Shown[len(v.Shown)-1].State, v.More)
 	}
+	var sum float64
+	for _, r := range v.Shown {
+		sum += r.Pct
+	}
+	if sum < 99.9 || sum > 100.1 {
+		t.Errorf("the chunks drawn fill %.1f%% of the bar, want 100%%", sum)
+	}
 	small := HeapRows(&engine.Snapshot{Heap: &glibc.Snapshot{Initialized: true, Chunks: h.Chunks[len(h.Chunks)-3:]}})
 	if len(small.Shown) != 3 || small.More != "" {
 		t.Errorf("3 chunks: shown %d, more %q", len(small.Shown), small.More)
