@@ -66,6 +66,10 @@ type Focus struct {
 // Set reports whether the focus names an object.
 func (f Focus) Set() bool { return f.Pages > 0 || f.Size > 0 }
 
+// object is f without its label: the frames and addresses it names (two
+// frames of one buddy block are one object, though labelled apart).
+func (f Focus) object() Focus { f.Label = ""; return f }
+
 // Focused is the object the views highlight: the one under the pointer,
 // else the pinned one.
 func (a *App) Focused() Focus {
@@ -77,7 +81,7 @@ func (a *App) Focused() Focus {
 
 // Pin fixes f as the pinned object, or unpins it if it is the pinned one.
 func (a *App) Pin(f Focus) {
-	if !f.Set() || f == a.Pinned {
+	if !f.Set() || f.object() == a.Pinned.object() {
 		a.Pinned = Focus{}
 		return
 	}
@@ -93,7 +97,7 @@ func (a *App) Highlight() *view.Focus {
 	if f.Set() {
 		snap = a.P.SnapOf(engine.PartProcess | engine.PartVmalloc | engine.PartFrameMap)
 	}
-	k := highlightKey{f: f, snap: snap}
+	k := highlightKey{f: f.object(), snap: snap}
 	if snap != nil {
 		k.built = snap.Built
 	}

@@ -57,7 +57,9 @@ func TestFocusAcrossViews(t *testing.T) {
 	if !a.Highlight().HasFrames(pfn, 1) {
 		t.Error("the pinned chunk is not highlighted once the pointer left")
 	}
-	a.Pin(a.Pinned) // the same again: unpinned
+	other := a.Pinned
+	other.Label = "another frame of the same block" // as the Physical view labels it
+	a.Pin(other) // the same object again: unpinned
 	if a.Pinned.Set() || !a.Highlight().Empty() {
 		t.Errorf("pinning the pinned object again did not unpin it: %+v", a.Pinned)
 	}
