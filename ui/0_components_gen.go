@@ -1327,7 +1327,7 @@ func (c *PhysicalView) summary() string {
 	for _, z := range s.Zones {
 		free += z.FreePages
 	}
-	return fmt.Sprintf("%s (%s of RAM) · %s free", view.Plural(frames, "page frame"), view.Bytes(frames*4096), view.Plural(free, "page"))
+	return fmt.Sprintf("%s (%s of RAM) · %s free", view.Plural(frames, "page frame"), view.Bytes(frames<<arch.PageShift), view.Plural(free, "page"))
 }
 
 func (c *PhysicalView) zoom(d int) {
@@ -2631,10 +2631,9 @@ type TimelineView struct {
 	n     int              // and the events it had
 	built bool
 	tl    view.TimelineView
-	// noBoot is tl's groups without boot's, for noBootOf (the model it
-	// was filtered from, rebuilt with tl).
-	noBoot   []view.StepGroup
-	noBootOf *view.TimelineView
+	// noBoot is tl's groups without boot's (nil: to filter again, after
+	// tl was rebuilt).
+	noBoot []view.StepGroup
 }
 
 // model is rebuilt only when the machine moved.
@@ -2657,8 +2656,8 @@ func (c *TimelineView) shown() []view.StepGroup {
 		return c.groups()
 	}
 	m := c.model()
-	if c.noBoot == nil || c.noBootOf != m {
-		c.noBoot, c.noBootOf = []view.StepGroup{}, m
+	if c.noBoot == nil {
+		c.noBoot = []view.StepGroup{}
 		for _, g := range m.Groups {
 			if g.Label != "boot" {
 				c.noBoot = append(c.noBoot, g)
@@ -2870,7 +2869,7 @@ func (c *VirtualView) regionFocus(r view.Region) string {
 }
 
 func (c *VirtualView) segClass(s view.Segment) string {
-	if c.App.Highlight().HasAddrs(s.StartAddr, s.Pages*4096) {
+	if c.App.Highlight().HasAddrs(s.StartAddr, s.Pages<<arch.PageShift) {
 		return "seg " + s.State + " focus"
 	}
 	return "seg " + s.State
@@ -2879,7 +2878,7 @@ func (c *VirtualView) segClass(s view.Segment) string {
 // segFocus links a run of pages to its frames (the Physical view outlines
 // them): its addresses, and its frames when present.
 func (c *VirtualView) segFocus(s view.Segment) string {
-	f := Focus{Addr: s.StartAddr, Size: s.Pages * 4096}
+	f := Focus{Addr: s.StartAddr, Size: s.Pages << arch.PageShift}
 	if s.State == "present" {
 		f.PFN, f.Pages = s.PFN, s.Pages
 	}

@@ -101,10 +101,11 @@ func BenchmarkColdLoad(b *testing.B) {
 		// own clock: boot.js's and the app's performance.mark)
 		var at []float64
 		p.run(chromedp.Evaluate(fmt.Sprintf(`%s.map(n => (performance.getEntriesByName(n)[0] || {startTime: -1}).startTime)`, jsStrings(marks)), &at))
-		for j := range marks {
-			if j < len(at) {
-				sums[j] += at[j]
+		for j, m := range marks {
+			if len(at) != len(marks) || at[j] < 0 {
+				b.Fatalf("the page has no performance mark %q (marks found: %v)", m, at)
 			}
+			sums[j] += at[j]
 		}
 		p.close()
 	}

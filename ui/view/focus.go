@@ -21,7 +21,6 @@ import (
 	"mmplay/engine"
 	"mmplay/engine/arch"
 	"mmplay/engine/kernel"
-	"mmplay/engine/phys"
 )
 
 // AddrRange is the addresses [Addr, Addr+Size).
@@ -97,23 +96,12 @@ func frameCount(snap *engine.Snapshot) uint64 {
 	return FramesOf(snap.Frames)
 }
 
-// zeroPage finds the shared zero page's frame.
-func zeroPage(snap *engine.Snapshot) (uint64, bool) {
-	if fm := snap.FrameMap; fm != nil {
-		for pfn, s := range fm.State {
-			if s.Owner() == phys.OwnerZeroPage {
-				return uint64(pfn), true
-			}
-		}
-		return 0, false
-	}
-	return ZeroPagePFN(snap)
-}
-
 // framesOfAddrs is the frames behind the addresses of a.
 func framesOfAddrs(snap *engine.Snapshot, a AddrRange, total uint64) []PFNRange {
 	var out []PFNRange
 	end := a.Addr + max(a.Size, 1)
+	var zero uint64 // the zero page's frame, looked up at the first zero page
+	var zeroOK, zeroLooked bool
 	// User pages.
 	for _, v := range snap.Process.VMAs {
 		if v.End <= a.Addr || v.Start >= end {
@@ -130,14 +118,18 @@ func framesOfAddrs(snap *engine.Snapshot, a AddrRange, total uint64) []PFNRange 
 				last := (min(end, prEnd) - 1 - pr.Start) >> arch.PageShift
 				out = append(out, PFNRange{PFN: pr.PFN + first, Count: last - first + 1})
 			case "zero":
-				if z, ok := zeroPage(snap); ok {
-					out = append(out, PFNRange{PFN: z, Count: 1})
+				if !zeroLooked {
+					zero, zeroOK = ZeroPagePFN(snap)
+					zeroLooked = true
+				}
+				if zeroOK {
+					out = append(out, PFNRange{PFN: zero, Count: 1})
 				}
 			}
 		}
 	}
 	// The direct map.
-	if dmEnd := kernel.PageOffset + total<<arch.PageShift; a.Addr < dmEnd && end > kernel.PageOffset {
+	if dmEnd := kernel.PfnToVirt(total); a.Addr < dmEnd && end > kernel.PageOffset {
 		first := (max(a.Addr, kernel.PageOffset) - kernel.PageOffset) >> arch.PageShift
 		last := (min(end, dmEnd) - 1 - kernel.PageOffset) >> arch.PageShift
 		out = append(out, PFNRange{PFN: first, Count: last - first + 1})
@@ -170,7 +162,7 @@ func addrsOfFrames(snap *engine.Snapshot, r PFNRange) []AddrRange {
 			out = append(out, AddrRange{Addr: pr.Start + first<<arch.PageShift, Size: (last - first) << arch.PageShift})
 		}
 	}
-	out = append(out, AddrRange{Addr: kernel.PageOffset + r.PFN<<arch.PageShift, Size: r.Count << arch.PageShift})
+	out = append(out, AddrRange{Addr: kernel.PfnToVirt(r.PFN), Size: r.Count << arch.PageShift})
 	for _, ar := range snap.Vmalloc {
 		for i, p := range ar.Pages {
 			if r.Overlaps(p, 1) {

@@ -343,9 +343,18 @@ func PageFrame(p mm.Snapshot, vaddr uint64) (pfn uint64, state string, ok bool) 
 	return 0, "", false
 }
 
-// ZeroPagePFN finds the shared zero page among a snapshot's frames.
+// ZeroPagePFN finds the shared zero page among a snapshot's frames (its
+// frame map when built, else its runs of frames).
 func ZeroPagePFN(snap *engine.Snapshot) (uint64, bool) {
 	if snap == nil {
+		return 0, false
+	}
+	if fm := snap.FrameMap; fm != nil {
+		for pfn, s := range fm.State {
+			if s.Owner() == phys.OwnerZeroPage {
+				return uint64(pfn), true
+			}
+		}
 		return 0, false
 	}
 	for _, r := range snap.Frames {

@@ -191,13 +191,13 @@ type field struct {
 func fields(t reflect.Type) []field {
 	var out []field
 	seen := map[string]bool{}
-	var walk func(t reflect.Type, index []int, depth int)
+	var walk func(t reflect.Type, index []int)
 	type pending struct {
 		t     reflect.Type
 		index []int
 	}
 	var embedded []pending
-	walk = func(t reflect.Type, index []int, depth int) {
+	walk = func(t reflect.Type, index []int) {
 		for i := 0; i < t.NumField(); i++ {
 			sf := t.Field(i)
 			tag := sf.Tag.Get("json")
@@ -223,12 +223,12 @@ func fields(t reflect.Type) []field {
 			out = append(out, field{name: name, index: idx, omitEmpty: strings.Contains(","+opts+",", ",omitempty,")})
 		}
 	}
-	walk(t, nil, 0)
+	walk(t, nil)
 	// Embedded structs come after: their fields lose to the outer ones.
 	for len(embedded) > 0 {
 		p := embedded[0]
 		embedded = embedded[1:]
-		walk(p.t, p.index, 1)
+		walk(p.t, p.index)
 	}
 	// encoding/json orders the fields by their index sequence.
 	slices.SortFunc(out, func(a, b field) int { return slices.Compare(a.index, b.index) })

@@ -462,7 +462,13 @@ func (r *Renderer) patchKids(n *node, vg *vugu.VGNode, br *vugu.BuildResults) er
 			suf++
 		}
 	}
-	out := make([]*node, 0, len(kids))
+	// With the number unchanged every child stays at its index, so the
+	// old slice is written over in place (old[i] is read before out[i] is
+	// written): no allocation per element per render.
+	out := old[:0]
+	if len(kids) != len(old) {
+		out = make([]*node, 0, len(kids))
+	}
 	patch := func(o *node, c *vugu.VGNode) error {
 		if err := r.patch(o, c, br); err != nil {
 			return err
@@ -483,8 +489,8 @@ func (r *Renderer) patchKids(n *node, vg *vugu.VGNode, br *vugu.BuildResults) er
 	}
 	for i := pre; i < ln; i++ {
 		c := kids[i]
-		if j := i; j < lo {
-			o := old[j]
+		if i < lo {
+			o := old[i]
 			if same(o, c) {
 				if err := patch(o, c); err != nil {
 					return err
@@ -497,7 +503,7 @@ func (r *Renderer) patchKids(n *node, vg *vugu.VGNode, br *vugu.BuildResults) er
 			}
 			r.dom.Insert(n.h, nn.h, o.h)
 			r.removeNode(n, o)
-			old[j] = nil
+			old[i] = nil
 			out = append(out, nn)
 			continue
 		}
