@@ -656,9 +656,15 @@ type Editor struct {
 	hoverLine int
 }
 
-// onMove follows the line under the pointer.
+// onMove follows the line under the pointer; within one line the page
+// is not drawn again (a mousemove comes with every pixel).
 func (c *Editor) onMove(e vugu.DOMEvent) {
-	c.hoverLine = view.EditorLine(e.PropFloat64("offsetY"))
+	line := view.EditorLine(e.PropFloat64("offsetY"))
+	if line == c.hoverLine {
+		c.App.Quiet = true
+		return
+	}
+	c.hoverLine = line
 }
 
 // highlighted is the highlighted source as HTML: view.Highlight escapes

@@ -21,6 +21,9 @@ type App struct {
 	// the pointer leaves so that another view can show it. Every view
 	// highlights what overlaps Focused() (see Highlight).
 	Focus, Pinned Focus
+	// Quiet, set by an event handler, says the event changed nothing the
+	// page draws, so no render follows it (reset as each event begins).
+	Quiet bool
 	// Cursor is the editor's cursor line (Run to cursor).
 	Cursor int
 	// Theme is "", "light" or "dark" ("" follows the system).

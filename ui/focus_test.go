@@ -59,7 +59,8 @@ func TestFocusAcrossViews(t *testing.T) {
 	}
 	other := a.Pinned
 	other.Label = "another frame of the same block" // as the Physical view labels it
-	a.Pin(other)                                    // the same object again: unpinned
+	// the same object again: unpinned
+	a.Pin(other)
 	if a.Pinned.Set() || !a.Highlight().Empty() {
 		t.Errorf("pinning the pinned object again did not unpin it: %+v", a.Pinned)
 	}

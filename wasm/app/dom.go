@@ -31,6 +31,9 @@ type jsDOM struct {
 	panicNext bool
 	// onEvent is called as an event begins (under the lock).
 	onEvent func()
+	// quiet, asked as an event ends, says its handler changed nothing
+	// drawn: the lock is released without asking for a render.
+	quiet func() bool
 	// depth counts the handlers running: an event a handler causes (the
 	// Tab key's inserted text fires input inside keydown's handler) runs
 	// nested, on the same goroutine, which already holds the lock.
@@ -183,7 +186,13 @@ func (d *jsDOM) dispatch(id int32, ev js.Value) {
 	if d.depth == 0 {
 		eventStart = time.Now()
 		d.env.Lock()
-		defer d.env.UnlockRender()
+		defer func() {
+			if d.quiet != nil && d.quiet() {
+				d.env.UnlockOnly()
+			} else {
+				d.env.UnlockRender()
+			}
+		}()
 		if d.onEvent != nil {
 			d.onEvent()
 		}

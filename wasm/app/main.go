@@ -43,7 +43,8 @@ func main() {
 	h := newHost()
 	app := &ui.App{P: &ui.Playground{}, H: h, Env: env}
 	dom.onPanic = func(v any) { internalError(app, "while handling an event", v) }
-	dom.onEvent = func() { app.P.Took = 0 } // the engine's part of this event only
+	dom.onEvent = func() { app.P.Took, app.Quiet = 0, false } // the engine's part of this event only
+	dom.quiet = func() bool { return app.Quiet }
 	app.Embed = ui.ParseEmbed(js.Global().Get("location").Get("search").String())
 	h.watchTheme(env)
 	testPanics(app, dom)
