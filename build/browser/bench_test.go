@@ -85,10 +85,15 @@ func (p *page) timeClick(testid, want string) timing {
 }
 
 // BenchmarkColdLoad: a fresh tab with the HTTP cache off, to the first
-// example run and drawn.
+// example run and drawn. ms/load is the page's own clock, from the
+// navigation's start to the first frame painted after the first render
+// (boot.js's "mmplay-painted": a task queued from the next animation
+// frame); ms-harness/load is the wall time the test sees from Navigate to
+// the status line, which adds the DevTools protocol's round trips and
+// waits behind whatever the page does next.
 func BenchmarkColdLoad(b *testing.B) {
 	var total time.Duration
-	marks := []string{"mmplay-compiled", "mmplay-go-main", "mmplay-started", "mmplay-first-render"}
+	marks := []string{"mmplay-compiled", "mmplay-go-main", "mmplay-started", "mmplay-first-render", "mmplay-painted"}
 	sums := make([]float64, len(marks))
 	for i := 0; i < b.N; i++ {
 		p := newPage(b)
@@ -97,6 +102,7 @@ func BenchmarkColdLoad(b *testing.B) {
 		p.open("/")
 		p.waitStatus("exited")
 		total += time.Since(start)
+		p.run(chromedp.Poll(`performance.getEntriesByName("mmplay-painted").length > 0`, nil, chromedp.WithPollingTimeout(10*time.Second)))
 		// where the time went, from the navigation's start (the page's
 		// own clock: boot.js's and the app's performance.mark)
 		var at []float64
@@ -109,8 +115,9 @@ func BenchmarkColdLoad(b *testing.B) {
 		}
 		p.close()
 	}
-	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/load")
-	for j, m := range marks {
+	b.ReportMetric(sums[len(marks)-1]/float64(b.N), "ms/load")
+	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms-harness/load")
+	for j, m := range marks[:len(marks)-1] {
 		b.ReportMetric(sums[j]/float64(b.N), "ms-at-"+strings.TrimPrefix(m, "mmplay-"))
 	}
 }

@@ -22,6 +22,7 @@ import (
 
 func main() {
 	mark("mmplay-go-main")
+	gcAfterStart := holdGC()
 	mount := js.Global().Get("document").Call("querySelector", "#vugu_mount_point")
 	if !mount.Truthy() {
 		fatal("mmplay could not start: the page has no #vugu_mount_point")
@@ -72,10 +73,37 @@ func main() {
 		if app.Embed.On {
 			announce(app)
 		}
-		h.scheduleIdle(env, app.Idle)
+		if gcAfterStart != nil {
+			h.scheduleIdle(env, func() bool { gcAfterStart(); gcAfterStart = nil; return app.Idle() })
+		} else {
+			h.scheduleIdle(env, app.Idle)
+		}
 		if !<-wake {
 			return
 		}
+	}
+}
+
+// holdGC turns the garbage collector off until the first render is on
+// the page and the page is idle, when the function it returns turns it
+// back on.
+//
+// RATIONALE: the first run and render allocate about 8 MB, so with Go's
+// default goal (4 MB) one collection ran in the middle of them. A
+// collection is cheap warm, but in a fresh page it is code the browser
+// has not compiled yet (the collector's functions, compiled on their
+// first call and then recompiled as hot loops): 140–160 ms of the cold
+// load on the 2-core development machine (gctrace in the page), for a
+// few megabytes nobody needs back yet. The garbage of the start is
+// bounded by the work before the first render (one chunk of a run); the
+// memory limit is the safety net should it not be.
+func holdGC() (restore func()) {
+	const startLimit = 256 << 20
+	percent := debug.SetGCPercent(-1)
+	limit := debug.SetMemoryLimit(startLimit)
+	return func() {
+		debug.SetMemoryLimit(limit)
+		debug.SetGCPercent(percent)
 	}
 }
 
