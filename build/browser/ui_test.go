@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"mmplay/ui/view"
@@ -78,6 +80,69 @@ func TestFirstVisit(t *testing.T) {
 	}
 	p.screenshot("first-visit")
 	p.noConsoleErrors()
+}
+
+// fontsJS lists the fonts (family, size, weight, style) of the text under
+// a root element, as the browser computes them.
+const fontsJS = `(root) => {
+	const fonts = new Set();
+	const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+	for (let n; (n = w.nextNode()); ) {
+		if (!n.textContent.trim()) continue;
+		const cs = getComputedStyle(n.parentElement);
+		fonts.add([cs.fontFamily, cs.fontSize, cs.fontWeight, cs.fontStyle].join(" | "));
+	}
+	return [...fonts].sort();
+}`
+
+// TestFontWarmup: index.html's hidden font warm-up (which makes the
+// browser look the fonts up while the wasm downloads) holds every font,
+// size, weight and style the first render shows, in both themes and at
+// 360 px. The boot message with the warm-up is taken from the served
+// index.html and laid out in the running page, beside the app, with the
+// app's stylesheet.
+func TestFontWarmup(t *testing.T) {
+	p := newPage(t)
+	p.open("/")
+	p.waitStatus("exited")
+	var warm []string
+	p.run(chromedp.Evaluate(`(async () => {
+		const html = await (await fetch("/")).text();
+		const boot = new DOMParser().parseFromString(html, "text/html").querySelector("[data-testid=boot]");
+		if (!boot || !boot.querySelector(".font-warmup")) return [];
+		const src = document.createElement("div");
+		src.innerHTML = boot.innerHTML; // the boot message and the warm-up
+		const el = document.importNode(src, true);
+		document.body.appendChild(el);
+		const fonts = (`+fontsJS+`)(el);
+		el.remove();
+		return fonts;
+	})()`, &warm, func(ep *runtime.EvaluateParams) *runtime.EvaluateParams { return ep.WithAwaitPromise(true) }))
+	if len(warm) == 0 {
+		t.Fatal("the served index.html has no .font-warmup in its boot message")
+	}
+	have := map[string]bool{}
+	for _, f := range warm {
+		have[f] = true
+	}
+	check := func(when string) {
+		var shown []string
+		p.run(chromedp.Evaluate(`(`+fontsJS+`)(document.body)`, &shown))
+		for _, f := range shown {
+			if !have[f] {
+				t.Errorf("%s, the first render shows text in %q, which index.html's font warm-up lacks: add an element in that font to it", when, f)
+			}
+		}
+	}
+	check("at 1280 px")
+	p.run(emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}))
+	p.open("/")
+	p.waitStatus("exited")
+	check("in the dark theme")
+	p.run(emulation.SetDeviceMetricsOverride(360, 800, 1, true))
+	p.open("/")
+	p.waitStatus("exited")
+	check("at 360 px")
 }
 
 // TestGalleryRunsEveryExample loads and runs each example from the gallery.
