@@ -5,6 +5,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"mmplay/engine/arch"
 	"mmplay/engine/cc/interp"
@@ -23,6 +24,27 @@ type Program struct {
 	Config Config
 	// Warnings are the compiler's non-fatal diagnostics.
 	Warnings []Diagnostic
+
+	// first is the machine Compile booted and compiled the snippet
+	// against, with that compilation, kept for the first run (boot takes
+	// it, once).
+	//
+	// RATIONALE: a run boots a machine and compiles the snippet against
+	// its builtins (they are bound to its process and kernel), and Compile
+	// used to check the snippet against a probe machine's first: two
+	// boots and two compilations before the first statement, where one of
+	// each gives the same answer. In a fresh browser tab, where every
+	// piece of code is compiled on its first call and hot code again, the
+	// doubled work was a fifth of the time to the first example's run.
+	first atomic.Pointer[prepared]
+}
+
+// prepared is a booted machine with the snippet compiled against it.
+type prepared struct {
+	cfg      Config
+	m        *machine
+	prog     *interp.Program
+	included map[string]bool // the headers the snippet included
 }
 
 // Diagnostic is a compile error or warning: FILE:line:col: message.
@@ -64,14 +86,27 @@ func Compile(name string, src []byte, cfg Config) (prog *Program, diags []Diagno
 			Msg: fmt.Sprintf("the snippet is %d bytes; mmplay accepts at most %d", len(src), MaxSourceBytes)}}
 	}
 	p := &Program{Name: name, Source: src, Config: cfg}
-	// The builtins are bound to a process; compile against a throwaway
-	// machine's to learn the diagnostics (the machine that runs compiles
-	// again with its own).
-	names, err := builtinSet()
-	if err != nil {
-		return nil, []Diagnostic{{File: name, Msg: "internal error: " + err.Error()}}
+	// The builtins are bound to a process: compile against the machine
+	// the first run will use (Program.first). A configuration that does
+	// not boot fails when the program runs, with boot's message; its
+	// diagnostics come from the probe machine's builtins.
+	var builtins map[string]interp.Builtin
+	var pm *prepared
+	if m, err := bootMachine(cfg, name); err == nil {
+		pm = &prepared{cfg: cfg, m: m, included: map[string]bool{}}
+		builtins = m.builtins()
+	} else {
+		names, err := builtinSet()
+		if err != nil {
+			return nil, []Diagnostic{{File: name, Msg: "internal error: " + err.Error()}}
+		}
+		builtins = names
 	}
-	ip, errs := interp.Compile(name, src, p.compileOptions(names, nil))
+	var included map[string]bool
+	if pm != nil {
+		included = pm.included
+	}
+	ip, errs := interp.Compile(name, src, p.compileOptions(builtins, included))
 	for _, e := range errs {
 		if e.File == "" {
 			e.File = name
@@ -87,6 +122,10 @@ func Compile(name string, src []byte, cfg Config) (prog *Program, diags []Diagno
 	if !ip.HasFunc("main") && !isModule(ip) {
 		return nil, append(diags, Diagnostic{File: name, Pos: syntax.Pos{Line: 1, Col: 1},
 			Msg: "the snippet has neither a main function nor module_init(...): nothing to run"})
+	}
+	if pm != nil {
+		pm.prog = ip
+		p.first.Store(pm)
 	}
 	return p, diags
 }
@@ -151,8 +190,9 @@ func internalError(v any, line int) *InternalError {
 }
 
 // builtinSet is the table of every builtin, bound to a small probe
-// machine booted once: Compile needs the names (and the checker the
-// prototypes from the headers), never the functions themselves.
+// machine booted once, for Compile when the snippet's own machine does
+// not boot: it needs the names (and the checker the prototypes from the
+// headers), never the functions themselves.
 var builtinSet = sync.OnceValues(func() (map[string]interp.Builtin, error) {
 	cfg := DefaultConfig()
 	cfg.RAM = 16 << 20
