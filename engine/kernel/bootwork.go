@@ -171,169 +171,243 @@ func (k *Kernel) scaled(n int) int {
 
 // bootWork runs steps 4–9 of the boot (doc.go) on a 6.1 machine with
 // SLUB and vmalloc attached.
+//
+// RATIONALE: each step is a function of its own, and so is each hot loop.
+// In a browser the wasm's hot functions are compiled a second time by the
+// optimising compiler, at a cost that grows with the function's size: as
+// one 31 kB function the boot was the largest such job of the page's
+// start (0.3–0.4 s of a 2-core machine's CPU, taken from the first run).
 func (k *Kernel) bootWork(s *slab.Allocator, v Vmalloc) error {
 	// the boot is not traced (doc.go)
 	s.BeginBoot()
 	rec := k.Pages.SetRecorder(nil)
 	defer k.Pages.SetRecorder(rec)
-	// 4. Before setup_per_cpu_pageset: the boot pageset keeps nothing.
-	// ftrace_init takes its records: "ftrace: allocated 179 pages with 5
-	// groups" on a Debian kernel, in blocks of decreasing order.
+	b := &bootRun{k: k, s: s, v: v}
+	if err := b.early(); err != nil {
+		return err
+	}
+	if err := b.initcalls(); err != nil {
+		return err
+	}
+	if err := b.rootfs(); err != nil {
+		return err
+	}
+	if err := b.userspace(); err != nil {
+		return err
+	}
+	s.EndBoot()
+	k.boot.done = true
+	return nil
+}
+
+// bootRun is the boot's work in progress (bootWork).
+type bootRun struct {
+	k      *Kernel
+	s      *slab.Allocator
+	v      Vmalloc
+	caches map[string]*slab.Cache // the boot caches by name
+}
+
+// early is step 4, before setup_per_cpu_pageset: the boot pageset keeps
+// nothing. ftrace_init takes its records: "ftrace: allocated 179 pages
+// with 5 groups" on a Debian kernel, in blocks of decreasing order. Then
+// the boot caches are created.
+func (b *bootRun) early() error {
+	k, s := b.k, b.s
 	for _, o := range []int{7, 5, 4, 1, 0} {
 		if k.scaled(1<<o) == 0 && o > 0 {
 			continue
 		}
 		k.bootPages(buddy.GFP_KERNEL|buddy.GFP__ZERO, o, phys.OwnerPages)
 	}
-	caches := map[string]*slab.Cache{}
+	b.caches = map[string]*slab.Cache{}
 	for _, bc := range bootCaches {
 		c, err := s.KmemCacheCreate(bc.name, bc.size, bc.align, bc.flags)
 		if err != nil {
 			return fmt.Errorf("kernel: boot cache %s: %v", bc.name, err)
 		}
-		caches[bc.name] = c
+		b.caches[bc.name] = c
 	}
+	return nil
+}
+
+// task starts a boot task: its objects (taskCaches) and its kernel stack.
+func (b *bootRun) task() error {
+	for _, name := range taskCaches {
+		if b.s.BootFill(b.caches[name], 1, buddy.GFP_KERNEL) != 1 {
+			return fmt.Errorf("kernel: no memory for a boot task")
+		}
+	}
+	addr, ok := b.v.AllocStack("copy_process+0x1f6/0x1c20")
+	if !ok {
+		return fmt.Errorf("kernel: no vmalloc space for boot task stack %d", len(b.k.boot.stacks))
+	}
+	b.k.boot.stacks = append(b.k.boot.stacks, addr)
+	return nil
+}
+
+// bootFill is a cache's share of the boot's long-lived objects: whole
+// slabs, then its last, partly used slab (its CPU slab) at the end.
+type bootFill struct {
+	c          *slab.Cache
+	full, rest int
+}
+
+// bootTurn is a cache's part of one round of the initcalls: slabs of
+// long-lived objects, or transient objects (when transient > 0).
+type bootTurn struct {
+	c         *slab.Cache
+	slabs     int
+	transient int // objects, when transient
+}
+
+// initcalls are steps 5–7: setup_per_cpu_pageset, then the rest of
+// start_kernel and the initcalls, interleaved in bootRounds rounds:
+// caches fill, kernel threads start, scratch kmallocs come and go.
+func (b *bootRun) initcalls() error {
+	k, s := b.k, b.s
 	// 5. setup_per_cpu_pageset: real per-CPU lists; until the watermarks
 	// exist their high limit is 4·batch (zone_highsize).
 	k.Pages.SetupPCP(true)
-	// 6. The rest of start_kernel and the initcalls, interleaved: caches
-	// fill, kernel threads start, scratch kmallocs come and go.
-	var scratch [][]transient
-	task := func() error {
-		for _, name := range taskCaches {
-			if s.BootFill(caches[name], 1, buddy.GFP_KERNEL) != 1 {
-				return fmt.Errorf("kernel: no memory for a boot task")
-			}
-		}
-		addr, ok := v.AllocStack("copy_process+0x1f6/0x1c20")
-		if !ok {
-			return fmt.Errorf("kernel: no vmalloc space for boot task stack %d", len(k.boot.stacks))
-		}
-		k.boot.stacks = append(k.boot.stacks, addr)
-		return nil
-	}
 	// the caches fill a whole slab at a time; each cache's last, partly
 	// used slab comes at the end (its CPU slab)
-	type fill struct {
-		c          *slab.Cache
-		full, rest int
-	}
-	var fills []fill
+	var fills []bootFill
 	add := func(c *slab.Cache, objs int) {
 		if objs > 0 {
 			n := (objs - 1) / c.ObjPerSlab
-			fills = append(fills, fill{c, n, objs - n*c.ObjPerSlab})
+			fills = append(fills, bootFill{c, n, objs - n*c.ObjPerSlab})
 		}
 	}
 	for _, bc := range bootCaches {
-		add(caches[bc.name], k.scaled(bc.objs))
+		add(b.caches[bc.name], k.scaled(bc.objs))
 	}
 	for _, km := range bootKmalloc {
 		add(s.KmallocCache(km.size, buddy.GFP_KERNEL), k.scaled(km.objs))
 	}
 	kthreads := k.scaled(bootKthreads)
+	var scratch [][]transient
 	for r := 0; r < bootRounds; r++ {
-		share := func(n int) int { return n*(r+1)/bootRounds - n*r/bootRounds }
-		// the caches grow a slab at a time, taking turns as their CPU
-		// slabs run out: the long-lived objects and the transient ones
-		// (the ACPI interpreter's parse trees and walk states while it
-		// loads the namespace, path names, scratch buffers), which are
-		// freed two rounds later, their emptied slabs going back to the
-		// page allocator between the long-lived ones
-		type turn struct {
-			c         *slab.Cache
-			slabs     int
-			transient int // objects, when transient
-		}
-		var turns []turn
-		for _, f := range fills {
-			if n := share(f.full); n > 0 {
-				turns = append(turns, turn{c: f.c, slabs: n})
-			}
-		}
-		for _, tr := range bootTransient {
-			c := s.KmallocCache(tr.size, buddy.GFP_KERNEL)
-			if tr.cache != "" {
-				c = caches[tr.cache]
-			}
-			if n := k.scaled(tr.objs); n > 0 {
-				turns = append(turns, turn{c: c, slabs: (n + c.ObjPerSlab - 1) / c.ObjPerSlab, transient: n})
-			}
-		}
-		// a round's batch reuses the slice of the batch freed two rounds ago
-		var batch []transient
-		if r >= 3 {
-			batch = scratch[r-3][:0]
-			scratch[r-3] = nil
-		} else {
-			n := 0
-			for _, tr := range bootTransient {
-				n += k.scaled(tr.objs)
-			}
-			batch = make([]transient, 0, n)
-		}
-		for more := true; more; {
-			more = false
-			for i := range turns {
-				tu := &turns[i]
-				if tu.slabs == 0 {
-					continue
-				}
-				tu.slabs--
-				more = more || tu.slabs > 0
-				if tu.transient == 0 {
-					s.BootFill(tu.c, tu.c.ObjPerSlab, buddy.GFP_KERNEL)
-					continue
-				}
-				for j := min(tu.transient, tu.c.ObjPerSlab); j > 0; j-- {
-					if p, _ := s.KmemCacheAlloc(tu.c, buddy.GFP_KERNEL); p != 0 {
-						batch = append(batch, transient{tu.c, p})
-					}
-					tu.transient--
-				}
-			}
-		}
-		scratch = append(scratch, batch)
-		if r >= 2 {
-			for _, o := range scratch[r-2] {
-				s.KmemCacheFree(o.c, o.p)
-			}
-		}
-		for i := share(kthreads); i > 0; i-- {
-			if err := task(); err != nil {
-				return err
-			}
-		}
-		if r == bootRounds/4 {
-			// 7. postcore_initcall: init_per_zone_wmark_min has set the
-			// watermarks; zone_pcp_update gives the lists their high.
-			// dma_atomic_pool_init: 128 KiB for each of GFP_KERNEL,
-			// GFP_DMA and GFP_DMA32 ("DMA: preallocated 128 KiB … pool
-			// for atomic allocations").
-			k.Pages.SetupPCP(false)
-			for _, g := range []buddy.GFP{buddy.GFP_KERNEL, buddy.GFP_KERNEL | buddy.GFP_DMA, buddy.GFP_KERNEL | buddy.GFP_DMA32} {
-				k.bootPages(g, 5, phys.OwnerPages)
-			}
-		}
-		if r == bootRounds/2 && k.Mem.RAM() >= 512<<20 {
-			// hugepage_init: THP is on for machines of 512 MiB and more,
-			// and khugepaged raises min_free_kbytes
-			if kb := k.Pages.RecommendedMinFreeKbytes(); kb > 0 {
-				k.Pages.SetupWatermarks(kb)
-			}
+		var err error
+		if scratch, err = b.round(r, fills, scratch, kthreads); err != nil {
+			return err
 		}
 	}
-	for _, b := range scratch[max(0, len(scratch)-2):] {
-		for _, o := range b {
-			s.KmemCacheFree(o.c, o.p)
-		}
+	for _, batch := range scratch[max(0, len(scratch)-2):] {
+		b.freeTransient(batch)
 	}
 	for _, f := range fills {
 		s.BootFill(f.c, f.rest, buddy.GFP_KERNEL)
 	}
-	// 8. fs_initcall populate_rootfs: the initramfs is unpacked into rootfs
-	// (tmpfs: movable page-cache pages), then its copy is freed
-	// (free_initrd_mem → free_reserved_area).
+	return nil
+}
+
+// round is round r of the initcalls. The caches grow a slab at a time,
+// taking turns as their CPU slabs run out: the long-lived objects and
+// the transient ones (the ACPI interpreter's parse trees and walk states
+// while it loads the namespace, path names, scratch buffers), which are
+// freed two rounds later, their emptied slabs going back to the page
+// allocator between the long-lived ones. scratch holds each round's
+// transient objects; round returns it with this round's.
+func (b *bootRun) round(r int, fills []bootFill, scratch [][]transient, kthreads int) ([][]transient, error) {
+	k, s := b.k, b.s
+	share := func(n int) int { return n*(r+1)/bootRounds - n*r/bootRounds }
+	var turns []bootTurn
+	for _, f := range fills {
+		if n := share(f.full); n > 0 {
+			turns = append(turns, bootTurn{c: f.c, slabs: n})
+		}
+	}
+	for _, tr := range bootTransient {
+		c := s.KmallocCache(tr.size, buddy.GFP_KERNEL)
+		if tr.cache != "" {
+			c = b.caches[tr.cache]
+		}
+		if n := k.scaled(tr.objs); n > 0 {
+			turns = append(turns, bootTurn{c: c, slabs: (n + c.ObjPerSlab - 1) / c.ObjPerSlab, transient: n})
+		}
+	}
+	// a round's batch reuses the slice of the batch freed two rounds ago
+	var batch []transient
+	if r >= 3 {
+		batch = scratch[r-3][:0]
+		scratch[r-3] = nil
+	} else {
+		n := 0
+		for _, tr := range bootTransient {
+			n += k.scaled(tr.objs)
+		}
+		batch = make([]transient, 0, n)
+	}
+	scratch = append(scratch, b.takeTurns(turns, batch))
+	if r >= 2 {
+		b.freeTransient(scratch[r-2])
+	}
+	for i := share(kthreads); i > 0; i-- {
+		if err := b.task(); err != nil {
+			return scratch, err
+		}
+	}
+	if r == bootRounds/4 {
+		// 7. postcore_initcall: init_per_zone_wmark_min has set the
+		// watermarks; zone_pcp_update gives the lists their high.
+		// dma_atomic_pool_init: 128 KiB for each of GFP_KERNEL,
+		// GFP_DMA and GFP_DMA32 ("DMA: preallocated 128 KiB … pool
+		// for atomic allocations").
+		k.Pages.SetupPCP(false)
+		for _, g := range []buddy.GFP{buddy.GFP_KERNEL, buddy.GFP_KERNEL | buddy.GFP_DMA, buddy.GFP_KERNEL | buddy.GFP_DMA32} {
+			k.bootPages(g, 5, phys.OwnerPages)
+		}
+	}
+	if r == bootRounds/2 && k.Mem.RAM() >= 512<<20 {
+		// hugepage_init: THP is on for machines of 512 MiB and more,
+		// and khugepaged raises min_free_kbytes
+		if kb := k.Pages.RecommendedMinFreeKbytes(); kb > 0 {
+			k.Pages.SetupWatermarks(kb)
+		}
+	}
+	return scratch, nil
+}
+
+// takeTurns runs a round's turns until every cache has had its slabs,
+// appending the transient objects to batch.
+func (b *bootRun) takeTurns(turns []bootTurn, batch []transient) []transient {
+	s := b.s
+	for more := true; more; {
+		more = false
+		for i := range turns {
+			tu := &turns[i]
+			if tu.slabs == 0 {
+				continue
+			}
+			tu.slabs--
+			more = more || tu.slabs > 0
+			if tu.transient == 0 {
+				s.BootFill(tu.c, tu.c.ObjPerSlab, buddy.GFP_KERNEL)
+				continue
+			}
+			for j := min(tu.transient, tu.c.ObjPerSlab); j > 0; j-- {
+				if p, _ := s.KmemCacheAlloc(tu.c, buddy.GFP_KERNEL); p != 0 {
+					batch = append(batch, transient{tu.c, p})
+				}
+				tu.transient--
+			}
+		}
+	}
+	return batch
+}
+
+func (b *bootRun) freeTransient(batch []transient) {
+	for _, o := range batch {
+		b.s.KmemCacheFree(o.c, o.p)
+	}
+}
+
+// rootfs is step 8: fs_initcall populate_rootfs unpacks the initramfs
+// into rootfs (tmpfs: movable page-cache pages), then its copy is freed
+// (free_initrd_mem → free_reserved_area), and free_initmem frees the
+// image's __init section.
+func (b *bootRun) rootfs() error {
+	k := b.k
 	for i := k.scaled(rootfsPages); i > 0; i-- {
 		if _, ok := k.bootPages(buddy.GFP_HIGHUSER_MOVABLE, 0, phys.OwnerUserFile); !ok {
 			break
@@ -361,6 +435,12 @@ func (k *Kernel) bootWork(s *slab.Allocator, v Vmalloc) error {
 		k.Pages.FreeReserved(k.plan.initStart, end)
 		// "Freeing unused kernel image (initmem) memory: 2800K"
 	}
+	return nil
+}
+
+// userspace is step 9 (see its comment).
+func (b *bootRun) userspace() error {
+	k, s, caches := b.k, b.s, b.caches
 	// 9. User space: init (PID 1) runs the initramfs's script; each
 	// command is a child that forks (task structures, page tables),
 	// execs (a path lookup through names_cache), runs (its stack and
@@ -368,7 +448,7 @@ func (k *Kernel) bootWork(s *slab.Allocator, v Vmalloc) error {
 	// inodes and small objects it leaves in the caches) and exits: its
 	// pages go back at once, its task structures after an RCU grace
 	// period, when the next command exits.
-	if err := task(); err != nil { // init
+	if err := b.task(); err != nil { // init
 		return err
 	}
 	for _, x := range []struct {
@@ -383,77 +463,84 @@ func (k *Kernel) bootWork(s *slab.Allocator, v Vmalloc) error {
 	for i := 0; i < 24; i++ {
 		k.bootPages(buddy.GFP_HIGHUSER_MOVABLE|buddy.GFP__ZERO, 0, phys.OwnerUserAnon)
 	}
-	if err := task(); err != nil { // the task that will run the snippet
+	if err := b.task(); err != nil { // the task that will run the snippet
 		return err
 	}
-	type child struct {
-		pages []uint64 // page tables and anonymous pages
-		objs  []struct {
-			c *slab.Cache
-			p uint64
-		}
-	}
-	var prev *child
+	var prev *bootChild
 	for c := k.scaled(initCommands); c > 0; c-- {
-		ch := &child{}
-		obj := func(name string, n int) {
-			for i := 0; i < n; i++ {
-				if p, _ := s.KmemCacheAlloc(caches[name], buddy.GFP_KERNEL); p != 0 {
-					ch.objs = append(ch.objs, struct {
-						c *slab.Cache
-						p uint64
-					}{caches[name], p})
-				}
-			}
-		}
-		obj("task_struct", 1)
-		obj("pid", 1)
-		obj("cred_jar", 1)
-		obj("signal_cache", 1)
-		obj("sighand_cache", 1)
-		obj("files_cache", 1)
-		obj("fs_cache", 1)
-		obj("mm_struct", 1)
-		obj("vm_area_struct", 12)
-		obj("anon_vma", 3)
-		obj("anon_vma_chain", 4)
-		for i := 0; i < 5; i++ { // PGD (+ its user copy), PUD, PMD, PTE tables
-			if p, ok := k.bootPages(buddy.GFP_PGTABLE_USER, 0, phys.OwnerPageTable); ok {
-				ch.pages = append(ch.pages, p)
-			}
-		}
-		if p, _ := s.KmemCacheAlloc(caches["names_cache"], buddy.GFP_KERNEL); p != 0 { // execve's getname
-			s.KmemCacheFree(caches["names_cache"], p)
-		}
-		for i := 0; i < 16; i++ { // stack, data, bss, heap
-			if p, ok := k.bootPages(buddy.GFP_HIGHUSER_MOVABLE|buddy.GFP__ZERO, 0, phys.OwnerUserAnon); ok {
-				ch.pages = append(ch.pages, p)
-			}
-		}
-		if p, _ := s.Kmalloc(4096, buddy.GFP_KERNEL); p != 0 { // seq_file's buffer
-			s.Kfree(p)
-		}
-		s.BootFill(caches["dentry"], 12, buddy.GFP_KERNEL)
-		s.BootFill(caches["proc_inode_cache"], 4, buddy.GFP_KERNEL)
-		s.BootFill(s.KmallocCache(64, buddy.GFP_KERNEL), 16, buddy.GFP_KERNEL)
-		for _, p := range ch.pages { // exit_mmap
-			k.bootFree(p)
-		}
+		ch := b.command()
 		if prev != nil { // the previous command's task, after RCU
-			for _, o := range prev.objs {
-				s.KmemCacheFree(o.c, o.p)
-			}
+			prev.exitTask(s)
 		}
 		prev = ch
 	}
 	if prev != nil {
-		for _, o := range prev.objs {
-			s.KmemCacheFree(o.c, o.p)
+		prev.exitTask(s)
+	}
+	return nil
+}
+
+// commandObjects are the task structures of each of init's commands
+// (fork: copy_process, copy_mm, dup_mmap) (modelled).
+var commandObjects = []struct {
+	name string
+	n    int
+}{
+	{"task_struct", 1}, {"pid", 1}, {"cred_jar", 1}, {"signal_cache", 1}, {"sighand_cache", 1},
+	{"files_cache", 1}, {"fs_cache", 1}, {"mm_struct", 1}, {"vm_area_struct", 12}, {"anon_vma", 3},
+	{"anon_vma_chain", 4},
+}
+
+// bootChild is one of init's commands while it runs: what it allocated.
+type bootChild struct {
+	pages []uint64 // page tables and anonymous pages
+	objs  []transient
+}
+
+// command runs one of init's commands up to its exit: it forks, execs,
+// runs and exits; its pages are freed, its task structures are what it
+// returns (freed after an RCU grace period, exitTask).
+func (b *bootRun) command() *bootChild {
+	k, s, caches := b.k, b.s, b.caches
+	ch := &bootChild{}
+	for _, x := range commandObjects {
+		c := caches[x.name]
+		for i := 0; i < x.n; i++ {
+			if p, _ := s.KmemCacheAlloc(c, buddy.GFP_KERNEL); p != 0 {
+				ch.objs = append(ch.objs, transient{c, p})
+			}
 		}
 	}
-	s.EndBoot()
-	k.boot.done = true
-	return nil
+	for i := 0; i < 5; i++ { // PGD (+ its user copy), PUD, PMD, PTE tables
+		if p, ok := k.bootPages(buddy.GFP_PGTABLE_USER, 0, phys.OwnerPageTable); ok {
+			ch.pages = append(ch.pages, p)
+		}
+	}
+	if p, _ := s.KmemCacheAlloc(caches["names_cache"], buddy.GFP_KERNEL); p != 0 { // execve's getname
+		s.KmemCacheFree(caches["names_cache"], p)
+	}
+	for i := 0; i < 16; i++ { // stack, data, bss, heap
+		if p, ok := k.bootPages(buddy.GFP_HIGHUSER_MOVABLE|buddy.GFP__ZERO, 0, phys.OwnerUserAnon); ok {
+			ch.pages = append(ch.pages, p)
+		}
+	}
+	if p, _ := s.Kmalloc(4096, buddy.GFP_KERNEL); p != 0 { // seq_file's buffer
+		s.Kfree(p)
+	}
+	s.BootFill(caches["dentry"], 12, buddy.GFP_KERNEL)
+	s.BootFill(caches["proc_inode_cache"], 4, buddy.GFP_KERNEL)
+	s.BootFill(s.KmallocCache(64, buddy.GFP_KERNEL), 16, buddy.GFP_KERNEL)
+	for _, p := range ch.pages { // exit_mmap
+		k.bootFree(p)
+	}
+	return ch
+}
+
+// exitTask frees a command's task structures.
+func (ch *bootChild) exitTask(s *slab.Allocator) {
+	for _, o := range ch.objs {
+		s.KmemCacheFree(o.c, o.p)
+	}
 }
 
 // dropMemblockRegion forgets the memblock region starting at pfn (after
