@@ -1,6 +1,9 @@
 package arch
 
-import "fmt"
+import (
+	"fmt"
+	"strconv"
+)
 
 // Page geometry of x86-64 (and i386 without PAE): 4 KiB pages.
 const (
@@ -105,5 +108,12 @@ func Count[T ~int | ~int32 | ~int64 | ~uint | ~uint32 | ~uint64](n T, noun strin
 	if n == 1 {
 		return "1 " + noun
 	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	// strconv, not fmt: this runs for every vmalloc, boot's included
+	var s string
+	if n < 0 {
+		s = strconv.FormatInt(int64(n), 10)
+	} else {
+		s = strconv.FormatUint(uint64(n), 10)
+	}
+	return s + " " + noun + "s"
 }

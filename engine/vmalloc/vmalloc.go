@@ -379,7 +379,7 @@ func (a *Allocator) vmallocAlign(size, align uint64, caller string, gfp buddy.GF
 			return 0, a.failure(real, "failed to map pages", &slab.Problem{Err: err})
 		}
 	}
-	a.record(arch.EvMap, ar.addr, size, 0, fmt.Sprintf("vmalloc %s (+1 guard)", arch.Count(n, "page")))
+	a.record(arch.EvMap, ar.addr, size, 0, "vmalloc "+arch.Count(n, "page")+" (+1 guard)")
 	return ar.addr, nil
 }
 
