@@ -62,7 +62,8 @@ func exampleIDs(t testing.TB) []string {
 }
 
 // TestFirstVisit: the first visit opens the short malloc + demand paging
-// example, already run, with the Physical view drawn.
+// example, already run, with the Physical view drawn; the page then does
+// its idle work and still answers.
 func TestFirstVisit(t *testing.T) {
 	p := newPage(t)
 	start := time.Now()
@@ -79,6 +80,20 @@ func TestFirstVisit(t *testing.T) {
 		t.Error("no Physical canvas")
 	}
 	p.screenshot("first-visit")
+	// A reader who steps at once: the page's idle work after that (the
+	// collector turned back on, the next step back prepared) runs to its
+	// end and the page still answers. Once, when that work needed a
+	// second idle slice, a nil function left from the start-up killed the
+	// Go program there.
+	p.open("/")
+	p.waitStatus("exited")
+	p.click("reset")
+	p.waitStatus("ready")
+	p.click("step")
+	p.waitStatus("1 statements")
+	p.waitIdle()
+	p.click("step")
+	p.waitStatus("2 statements")
 	p.noConsoleErrors()
 }
 

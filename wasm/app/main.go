@@ -73,11 +73,7 @@ func main() {
 		if app.Embed.On {
 			announce(app)
 		}
-		if gcAfterStart != nil {
-			h.scheduleIdle(env, func() bool { gcAfterStart(); gcAfterStart = nil; return app.Idle() })
-		} else {
-			h.scheduleIdle(env, app.Idle)
-		}
+		h.scheduleIdle(env, func() bool { gcAfterStart(); return app.Idle() })
 		if !<-wake {
 			return
 		}
@@ -86,7 +82,7 @@ func main() {
 
 // holdGC turns the garbage collector off until the first render is on
 // the page and the page is idle, when the function it returns turns it
-// back on.
+// back on (the first time it is called; later calls do nothing).
 //
 // RATIONALE: the first run and render allocate about 8 MB, so with Go's
 // default goal (4 MB) one collection ran in the middle of them. A
@@ -101,9 +97,13 @@ func holdGC() (restore func()) {
 	const startLimit = 256 << 20
 	percent := debug.SetGCPercent(-1)
 	limit := debug.SetMemoryLimit(startLimit)
+	held := true
 	return func() {
-		debug.SetMemoryLimit(limit)
-		debug.SetGCPercent(percent)
+		if held {
+			held = false
+			debug.SetMemoryLimit(limit)
+			debug.SetGCPercent(percent)
+		}
 	}
 }
 
