@@ -77,7 +77,14 @@ func testMain(m *testing.M) int {
 	}
 	cliPath = filepath.Join(tmp, "mmplay")
 
+	// The ports are free when chosen, but wrangler binds them seconds
+	// later, and the tests running beside these (browsers, servers) may
+	// take one in between: then it tries again with others.
 	stop, err := startWrangler(tmp)
+	for try := 2; errors.Is(err, errPortTaken) && try <= 3; try++ {
+		fmt.Fprintf(os.Stderr, "worker tests: %v; trying again with other ports (%d of 3)\n", err, try)
+		stop, err = startWrangler(tmp)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "worker tests:", err)
 		printLog()
@@ -92,6 +99,9 @@ func testMain(m *testing.M) int {
 	}
 	return code
 }
+
+// errPortTaken: wrangler dev could not bind a port chosen for it.
+var errPortTaken = errors.New("a port chosen for wrangler dev was taken before it bound it")
 
 // freePort asks the kernel for a free loopback port.
 func freePort() (int, error) {
@@ -148,6 +158,9 @@ func startWrangler(dir string) (stop func(), err error) {
 	for {
 		select {
 		case err := <-exited:
+			if b, _ := os.ReadFile(logFile); bytes.Contains(b, []byte("Address already in use")) {
+				return nil, fmt.Errorf("%w (wrangler dev: %v)", errPortTaken, err)
+			}
 			return nil, fmt.Errorf("wrangler dev exited before it served: %v", err)
 		default:
 		}
