@@ -259,6 +259,9 @@ type specs struct {
 }
 
 // declSpecs parses declaration specifiers.
+// storageWords are the storage-class specifiers.
+var storageWords = map[string]Storage{"typedef": Typedef, "extern": Extern, "static": Static, "auto": Auto, "register": Register}
+
 func (p *parser) declSpecs(allowStorage bool) specs {
 	s := specs{pos: p.tok.Pos, file: p.tok.File}
 	var words []string
@@ -278,7 +281,7 @@ func (p *parser) declSpecs(allowStorage bool) specs {
 			if s.storage != NoStorage {
 				p.error("more than one storage class")
 			}
-			s.storage = map[string]Storage{"typedef": Typedef, "extern": Extern, "static": Static, "auto": Auto, "register": Register}[w]
+			s.storage = storageWords[w]
 			p.next()
 		case w == "inline" || w == "__inline" || w == "__inline__":
 			s.inline = true
