@@ -258,10 +258,13 @@ type specs struct {
 	typ     TypeExpr
 }
 
-// declSpecs parses declaration specifiers.
 // storageWords are the storage-class specifiers.
 var storageWords = map[string]Storage{"typedef": Typedef, "extern": Extern, "static": Static, "auto": Auto, "register": Register}
 
+// declSpecs parses declaration specifiers.
+//
+// RATIONALE: the type it found is made by specType, to keep the hot
+// function small: see directive.
 func (p *parser) declSpecs(allowStorage bool) specs {
 	s := specs{pos: p.tok.Pos, file: p.tok.File}
 	var words []string
@@ -328,6 +331,13 @@ func (p *parser) declSpecs(allowStorage bool) specs {
 		}
 	}
 done:
+	s.typ = p.specType(s, typ, words, wordPos, qual)
+	return s
+}
+
+// specType is the type declSpecs found: typ (a struct, enum or typedef
+// name) or the type words, with the qualifiers.
+func (p *parser) specType(s specs, typ TypeExpr, words []string, wordPos Pos, qual Qual) TypeExpr {
 	switch {
 	case typ != nil:
 		switch t := typ.(type) {
@@ -338,17 +348,16 @@ done:
 		case *EnumType:
 			t.Qual |= qual
 		}
+		return typ
 	case len(words) > 0:
-		typ = &BaseType{TypePos: wordPos, Words: words, Qual: qual}
+		return &BaseType{TypePos: wordPos, Words: words, Qual: qual}
 	default:
 		if s.storage == NoStorage && qual == 0 && !s.inline {
 			p.error("expected a type, found %s", describe(p.tok))
 		}
 		// "static x;" / "const x;": implicit int, as old C allows
-		typ = &BaseType{TypePos: s.pos, Words: []string{"int"}, Qual: qual}
+		return &BaseType{TypePos: s.pos, Words: []string{"int"}, Qual: qual}
 	}
-	s.typ = typ
-	return s
 }
 
 func (p *parser) skipAttribute() {
@@ -508,9 +517,37 @@ func fill(t TypeExpr, base TypeExpr) TypeExpr {
 }
 
 // declarator parses a (possibly abstract) declarator around base.
+//
+// RATIONALE: its parts are functions of their own (pointers,
+// nestedDeclarator), to keep the hot function small: see directive.
 func (p *parser) declarator(base TypeExpr, abstract bool) (string, Pos, TypeExpr) {
 	p.enter()
 	defer p.leave()
+	if p.tok.Kind == MUL {
+		base = p.pointers(base)
+	}
+	if p.tok.Kind == LPAREN && p.nestedDeclaratorAhead(abstract) {
+		return p.nestedDeclarator(base, abstract)
+	}
+	var name string
+	namePos := p.tok.Pos
+	if p.tok.Kind == IDENT && !p.isTypeStart(p.tok) || p.tok.Kind == IDENT && p.tok.Text == "bool" {
+		if keywords[p.tok.Text] {
+			p.error("expected a name, found %s", describe(p.tok))
+		}
+		name = p.tok.Text
+		p.next()
+	} else if !abstract {
+		p.error("expected a name in the declaration, found %s", describe(p.tok))
+	}
+	for p.tok.Kind == IDENT && (p.tok.Text == "__attribute__" || p.tok.Text == "__asm__" || p.tok.Text == "asm") {
+		p.skipAttribute()
+	}
+	return name, namePos, p.suffixes(base)
+}
+
+// pointers parses the '*'s (with their qualifiers) of a declarator.
+func (p *parser) pointers(base TypeExpr) TypeExpr {
 	for p.tok.Kind == MUL {
 		pt := &PointerType{StarPos: p.tok.Pos, Elem: base}
 		p.next()
@@ -528,31 +565,24 @@ func (p *parser) declarator(base TypeExpr, abstract bool) (string, Pos, TypeExpr
 		}
 		base = pt
 	}
-	var name string
-	namePos := p.tok.Pos
-	if p.tok.Kind == LPAREN && (p.peek(1).Kind == MUL || p.peek(1).Kind == LPAREN && !abstract ||
-		!abstract && p.peek(1).Kind == IDENT && !p.isTypeStart(p.peek(1))) {
-		p.next()
-		h := &hole{p.tok.Pos}
-		var inner TypeExpr
-		name, namePos, inner = p.declarator(h, abstract)
-		p.expect(RPAREN, "to close the declarator")
-		base = p.suffixes(base)
-		return name, namePos, fill(inner, base)
-	}
-	if p.tok.Kind == IDENT && !p.isTypeStart(p.tok) || p.tok.Kind == IDENT && p.tok.Text == "bool" {
-		if keywords[p.tok.Text] {
-			p.error("expected a name, found %s", describe(p.tok))
-		}
-		name = p.tok.Text
-		p.next()
-	} else if !abstract {
-		p.error("expected a name in the declaration, found %s", describe(p.tok))
-	}
-	for p.tok.Kind == IDENT && (p.tok.Text == "__attribute__" || p.tok.Text == "__asm__" || p.tok.Text == "asm") {
-		p.skipAttribute()
-	}
-	return name, namePos, p.suffixes(base)
+	return base
+}
+
+// nestedDeclaratorAhead reports whether the '(' at p.tok opens a nested
+// declarator ("(*fp)(int)") rather than a parameter list.
+func (p *parser) nestedDeclaratorAhead(abstract bool) bool {
+	return p.peek(1).Kind == MUL || p.peek(1).Kind == LPAREN && !abstract ||
+		!abstract && p.peek(1).Kind == IDENT && !p.isTypeStart(p.peek(1))
+}
+
+// nestedDeclarator parses "( declarator ) suffixes" around base.
+func (p *parser) nestedDeclarator(base TypeExpr, abstract bool) (string, Pos, TypeExpr) {
+	p.next()
+	h := &hole{p.tok.Pos}
+	name, namePos, inner := p.declarator(h, abstract)
+	p.expect(RPAREN, "to close the declarator")
+	base = p.suffixes(base)
+	return name, namePos, fill(inner, base)
 }
 
 // suffixes applies array and function suffixes: the first suffix is the
