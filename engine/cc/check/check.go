@@ -207,58 +207,69 @@ func (c *checker) resolveType(te syntax.TypeExpr) *Type {
 		}
 		return t
 	case *syntax.ArrayType:
-		elem := c.resolveType(te.Elem)
-		if !elem.IsComplete() {
-			c.errorf(te.Lbrack, "array of incomplete type '%s'", elem)
-			elem = TChar
-		}
-		n := int64(-1)
-		if te.Len != nil {
-			x := c.rvalue(te.Len)
-			k, ok := x.(*Const)
-			_, isBad := x.(*Bad)
-			switch {
-			case isBad:
-				n = 1
-			case !ok || !x.Type().IsInteger():
-				c.errorf(te.Len.Pos(), "array size must be an integer constant (variable-length arrays are not supported in mmplay)")
-				n = 1
-			case x.Type().IsSigned() && int64(k.V) < 0:
-				c.errorf(te.Len.Pos(), "size of array is negative")
-				n = 1
-			default:
-				n = int64(k.V)
-				if n > MaxObjectSize || elem.Size() > 0 && n*elem.Size() > MaxObjectSize || n < 0 {
-					c.errorf(te.Len.Pos(), "array is too large (mmplay's limit is %d bytes per object)", MaxObjectSize)
-					n = 1
-				}
-			}
-		}
-		return &Type{Kind: Array, Elem: elem, Len: n}
+		return c.arrayType(te)
 	case *syntax.FuncType:
-		res := c.resolveType(te.Result)
-		if res.Kind == Array || res.Kind == FuncKind {
-			c.errorf(te.Lparen, "a function cannot return an array or a function")
-			res = TInt
-		}
-		sig := &Signature{Result: res, Variadic: te.Variadic, NoProto: te.NoProto}
-		for _, p := range te.Params {
-			pt := c.resolveType(p.Type)
-			switch pt.Kind {
-			case Array:
-				pt = PointerTo(pt.Elem)
-			case FuncKind:
-				pt = PointerTo(pt)
-			case Void:
-				c.errorf(p.NamePos, "parameter has type void")
-				pt = TInt
-			}
-			sig.Params = append(sig.Params, pt)
-			sig.Names = append(sig.Names, p.Name)
-		}
-		return &Type{Kind: FuncKind, Sig: sig}
+		return c.funcType(te)
 	}
 	panic("check: unknown type expression")
+}
+
+// arrayType resolves an array type expression (its own function, like
+// funcType, to keep resolveType small: see syntax's directive).
+func (c *checker) arrayType(te *syntax.ArrayType) *Type {
+	elem := c.resolveType(te.Elem)
+	if !elem.IsComplete() {
+		c.errorf(te.Lbrack, "array of incomplete type '%s'", elem)
+		elem = TChar
+	}
+	n := int64(-1)
+	if te.Len != nil {
+		x := c.rvalue(te.Len)
+		k, ok := x.(*Const)
+		_, isBad := x.(*Bad)
+		switch {
+		case isBad:
+			n = 1
+		case !ok || !x.Type().IsInteger():
+			c.errorf(te.Len.Pos(), "array size must be an integer constant (variable-length arrays are not supported in mmplay)")
+			n = 1
+		case x.Type().IsSigned() && int64(k.V) < 0:
+			c.errorf(te.Len.Pos(), "size of array is negative")
+			n = 1
+		default:
+			n = int64(k.V)
+			if n > MaxObjectSize || elem.Size() > 0 && n*elem.Size() > MaxObjectSize || n < 0 {
+				c.errorf(te.Len.Pos(), "array is too large (mmplay's limit is %d bytes per object)", MaxObjectSize)
+				n = 1
+			}
+		}
+	}
+	return &Type{Kind: Array, Elem: elem, Len: n}
+}
+
+// funcType resolves a function type expression.
+func (c *checker) funcType(te *syntax.FuncType) *Type {
+	res := c.resolveType(te.Result)
+	if res.Kind == Array || res.Kind == FuncKind {
+		c.errorf(te.Lparen, "a function cannot return an array or a function")
+		res = TInt
+	}
+	sig := &Signature{Result: res, Variadic: te.Variadic, NoProto: te.NoProto}
+	for _, p := range te.Params {
+		pt := c.resolveType(p.Type)
+		switch pt.Kind {
+		case Array:
+			pt = PointerTo(pt.Elem)
+		case FuncKind:
+			pt = PointerTo(pt)
+		case Void:
+			c.errorf(p.NamePos, "parameter has type void")
+			pt = TInt
+		}
+		sig.Params = append(sig.Params, pt)
+		sig.Names = append(sig.Names, p.Name)
+	}
+	return &Type{Kind: FuncKind, Sig: sig}
 }
 
 func (c *checker) baseType(te *syntax.BaseType) *Type {
