@@ -284,6 +284,11 @@ func initFrames(fs []Frame, z ZoneID) {
 	}
 }
 
+// reserve marks [start, end) reserved for o, during New. It is not
+// inlined: New calls it five times, and each inlined copy of its loop
+// made New bigger and hotter (see initFrames).
+//
+//go:noinline
 func (m *Mem) reserve(start, end uint64, o Owner) {
 	for pfn := start; pfn < end; pfn++ {
 		f := &m.Frames[pfn]
