@@ -455,12 +455,7 @@ func (r *Renderer) patchKids(n *node, vg *vugu.VGNode, br *vugu.BuildResults) er
 	old := n.kids
 	pre, suf := 0, 0
 	if len(kids) != len(old) {
-		for pre < len(kids) && pre < len(old) && sameKeyed(old[pre], kids[pre]) {
-			pre++
-		}
-		for suf < len(kids)-pre && suf < len(old)-pre && sameKeyed(old[len(old)-1-suf], kids[len(kids)-1-suf]) {
-			suf++
-		}
+		pre, suf = commonEnds(old, kids)
 	}
 	// With the number unchanged every child stays at its index, so the
 	// old slice is written over in place (old[i] is read before out[i] is
@@ -469,17 +464,11 @@ func (r *Renderer) patchKids(n *node, vg *vugu.VGNode, br *vugu.BuildResults) er
 	if len(kids) != len(old) {
 		out = make([]*node, 0, len(kids))
 	}
-	patch := func(o *node, c *vugu.VGNode) error {
-		if err := r.patch(o, c, br); err != nil {
-			return err
-		}
-		out = append(out, o)
-		return nil
-	}
 	for i := 0; i < pre; i++ {
-		if err := patch(old[i], kids[i]); err != nil {
+		if err := r.patch(old[i], kids[i], br); err != nil {
 			return err
 		}
+		out = append(out, old[i])
 	}
 	// The middle: old[pre:lo] against kids[pre:ln], by position.
 	lo, ln := len(old)-suf, len(kids)-suf
@@ -487,45 +476,74 @@ func (r *Renderer) patchKids(n *node, vg *vugu.VGNode, br *vugu.BuildResults) er
 	if suf > 0 {
 		ref = old[lo].h
 	}
-	for i := pre; i < ln; i++ {
-		c := kids[i]
-		if i < lo {
-			o := old[i]
+	if out, err = r.patchMiddle(n, out, old[pre:lo], kids[pre:ln], ref, br); err != nil {
+		return err
+	}
+	for k := 0; k < suf; k++ {
+		if err := r.patch(old[lo+k], kids[ln+k], br); err != nil {
+			return err
+		}
+		out = append(out, old[lo+k])
+	}
+	n.kids = out
+	return nil
+}
+
+// commonEnds counts the children at the start (pre) and at the end (suf)
+// of old and kids that are the same keyed nodes.
+func commonEnds(old []*node, kids []*vugu.VGNode) (pre, suf int) {
+	for pre < len(kids) && pre < len(old) && sameKeyed(old[pre], kids[pre]) {
+		pre++
+	}
+	for suf < len(kids)-pre && suf < len(old)-pre && sameKeyed(old[len(old)-1-suf], kids[len(kids)-1-suf]) {
+		suf++
+	}
+	return pre, suf
+}
+
+// patchMiddle patches the old children olds against kids by position,
+// creating and removing nodes where they differ, and appends the results
+// to out. New nodes past olds go before ref (at n's end when ref is 0).
+// When out shares olds's array (the same number of children), olds[i] is
+// read before out's element i is written.
+//
+// RATIONALE: a function of its own (and commonEnds too) to keep
+// patchKids small: in a browser, hot wasm functions are compiled a second
+// time by the optimising compiler at a cost that grows with their size.
+func (r *Renderer) patchMiddle(n *node, out, olds []*node, kids []*vugu.VGNode, ref Handle, br *vugu.BuildResults) ([]*node, error) {
+	for i, c := range kids {
+		if i < len(olds) {
+			o := olds[i]
 			if same(o, c) {
-				if err := patch(o, c); err != nil {
-					return err
+				if err := r.patch(o, c, br); err != nil {
+					return out, err
 				}
+				out = append(out, o)
 				continue
 			}
 			nn, err := r.create(c, br)
 			if err != nil {
-				return err
+				return out, err
 			}
 			r.dom.Insert(n.h, nn.h, o.h)
 			r.removeNode(n, o)
-			old[i] = nil
+			olds[i] = nil
 			out = append(out, nn)
 			continue
 		}
 		nn, err := r.create(c, br)
 		if err != nil {
-			return err
+			return out, err
 		}
 		r.dom.Insert(n.h, nn.h, ref)
 		out = append(out, nn)
 	}
-	for j := ln; j < lo; j++ { // old nodes left over in the middle
-		if old[j] != nil {
-			r.removeNode(n, old[j])
+	for j := len(kids); j < len(olds); j++ { // old nodes left over in the middle
+		if olds[j] != nil {
+			r.removeNode(n, olds[j])
 		}
 	}
-	for k := 0; k < suf; k++ {
-		if err := patch(old[lo+k], kids[ln+k]); err != nil {
-			return err
-		}
-	}
-	n.kids = out
-	return nil
+	return out, nil
 }
 
 // sameKeyed is same, and the same data-testid (none on either side
