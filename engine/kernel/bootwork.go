@@ -309,23 +309,8 @@ func (b *bootRun) initcalls() error {
 // allocator between the long-lived ones. scratch holds each round's
 // transient objects; round returns it with this round's.
 func (b *bootRun) round(r int, fills []bootFill, scratch [][]transient, kthreads int) ([][]transient, error) {
-	k, s := b.k, b.s
-	share := func(n int) int { return n*(r+1)/bootRounds - n*r/bootRounds }
-	var turns []bootTurn
-	for _, f := range fills {
-		if n := share(f.full); n > 0 {
-			turns = append(turns, bootTurn{c: f.c, slabs: n})
-		}
-	}
-	for _, tr := range bootTransient {
-		c := s.KmallocCache(tr.size, buddy.GFP_KERNEL)
-		if tr.cache != "" {
-			c = b.caches[tr.cache]
-		}
-		if n := k.scaled(tr.objs); n > 0 {
-			turns = append(turns, bootTurn{c: c, slabs: (n + c.ObjPerSlab - 1) / c.ObjPerSlab, transient: n})
-		}
-	}
+	k := b.k
+	turns := b.roundTurns(r, fills)
 	// a round's batch reuses the slice of the batch freed two rounds ago
 	var batch []transient
 	if r >= 3 {
@@ -342,21 +327,13 @@ func (b *bootRun) round(r int, fills []bootFill, scratch [][]transient, kthreads
 	if r >= 2 {
 		b.freeTransient(scratch[r-2])
 	}
-	for i := share(kthreads); i > 0; i-- {
+	for i := roundShare(kthreads, r); i > 0; i-- {
 		if err := b.task(); err != nil {
 			return scratch, err
 		}
 	}
 	if r == bootRounds/4 {
-		// 7. postcore_initcall: init_per_zone_wmark_min has set the
-		// watermarks; zone_pcp_update gives the lists their high.
-		// dma_atomic_pool_init: 128 KiB for each of GFP_KERNEL,
-		// GFP_DMA and GFP_DMA32 ("DMA: preallocated 128 KiB … pool
-		// for atomic allocations").
-		k.Pages.SetupPCP(false)
-		for _, g := range []buddy.GFP{buddy.GFP_KERNEL, buddy.GFP_KERNEL | buddy.GFP_DMA, buddy.GFP_KERNEL | buddy.GFP_DMA32} {
-			k.bootPages(g, 5, phys.OwnerPages)
-		}
+		b.postcore()
 	}
 	if r == bootRounds/2 && k.Mem.RAM() >= 512<<20 {
 		// hugepage_init: THP is on for machines of 512 MiB and more,
@@ -366,6 +343,41 @@ func (b *bootRun) round(r int, fills []bootFill, scratch [][]transient, kthreads
 		}
 	}
 	return scratch, nil
+}
+
+// roundShare is round r's share of n, spread over the bootRounds rounds.
+func roundShare(n, r int) int { return n*(r+1)/bootRounds - n*r/bootRounds }
+
+// roundTurns are round r's turns: each cache's share of its whole slabs
+// of long-lived objects, then the transient objects.
+func (b *bootRun) roundTurns(r int, fills []bootFill) []bootTurn {
+	var turns []bootTurn
+	for _, f := range fills {
+		if n := roundShare(f.full, r); n > 0 {
+			turns = append(turns, bootTurn{c: f.c, slabs: n})
+		}
+	}
+	for _, tr := range bootTransient {
+		c := b.s.KmallocCache(tr.size, buddy.GFP_KERNEL)
+		if tr.cache != "" {
+			c = b.caches[tr.cache]
+		}
+		if n := b.k.scaled(tr.objs); n > 0 {
+			turns = append(turns, bootTurn{c: c, slabs: (n + c.ObjPerSlab - 1) / c.ObjPerSlab, transient: n})
+		}
+	}
+	return turns
+}
+
+// postcore is step 7, postcore_initcall: init_per_zone_wmark_min has set
+// the watermarks; zone_pcp_update gives the lists their high.
+// dma_atomic_pool_init: 128 KiB for each of GFP_KERNEL, GFP_DMA and
+// GFP_DMA32 ("DMA: preallocated 128 KiB … pool for atomic allocations").
+func (b *bootRun) postcore() {
+	b.k.Pages.SetupPCP(false)
+	for _, g := range []buddy.GFP{buddy.GFP_KERNEL, buddy.GFP_KERNEL | buddy.GFP_DMA, buddy.GFP_KERNEL | buddy.GFP_DMA32} {
+		b.k.bootPages(g, 5, phys.OwnerPages)
+	}
 }
 
 // takeTurns runs a round's turns until every cache has had its slabs,
