@@ -76,31 +76,39 @@ func (h *highlighter) run() {
 		case isDigit(c) || c == '.' && i+1 < len(src) && isDigit(src[i+1]):
 			i = h.number(i)
 		case isIdentStart(c):
-			j := i + 1
-			for j < len(src) && isIdentByte(src[j]) {
-				j++
-			}
-			word := src[i:j]
-			if j < len(src) && (src[j] == '"' || src[j] == '\'') && isLiteralPrefix(word) {
-				kind := "str"
-				if src[j] == '\'' {
-					kind = "chr"
-				}
-				i = h.quoted(i, j, src[j], kind)
-				break
-			}
-			if kind := identKind(word); kind != "" {
-				h.span(kind, word)
-			} else {
-				h.out.WriteString(word) // identifier bytes need no escaping
-			}
-			i = j
+			i = h.word(i)
 		default:
 			h.escape(src[i : i+1])
 			i++
 		}
 		lineStart = false
 	}
+}
+
+// word highlights the identifier, keyword or prefixed literal (L"…",
+// u8"…") at src[i] and returns where it ends. (A function of its own to
+// keep run, the per-byte loop, small: in a browser, hot wasm functions are
+// compiled a second time at a cost that grows with their size.)
+func (h *highlighter) word(i int) int {
+	src := h.src
+	j := i + 1
+	for j < len(src) && isIdentByte(src[j]) {
+		j++
+	}
+	word := src[i:j]
+	if j < len(src) && (src[j] == '"' || src[j] == '\'') && isLiteralPrefix(word) {
+		kind := "str"
+		if src[j] == '\'' {
+			kind = "chr"
+		}
+		return h.quoted(i, j, src[j], kind)
+	}
+	if kind := identKind(word); kind != "" {
+		h.span(kind, word)
+	} else {
+		h.out.WriteString(word) // identifier bytes need no escaping
+	}
+	return j
 }
 
 // span writes text, escaped, inside <span class="tok-kind">.
