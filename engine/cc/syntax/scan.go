@@ -128,71 +128,97 @@ func (s *scanner) token() (Token, bool) {
 	p := Pos{s.line, s.col}
 	t := Token{Pos: p, File: s.file}
 	c := s.cur()
-	var sb strings.Builder
-	take := func() { sb.WriteByte(s.cur()); s.advance() }
+	// RATIONALE: one function per kind of token, to keep this hot one
+	// small: in a browser, hot wasm functions are compiled a second time
+	// by the optimising compiler at a cost that grows with their size.
 	switch {
 	case isIdentStart(c):
-		for s.off < len(s.src) && (isIdentStart(s.cur()) || isDigit(s.cur())) {
-			take()
-		}
-		t.Kind, t.Text = IDENT, sb.String()
+		t.Kind, t.Text = IDENT, s.ident()
 		return t, true
 	case isDigit(c) || c == '.' && isDigit(s.peekc(1)):
-		// a pp-number: digits, letters, dots, and e+/e- exponents
-		for s.off < len(s.src) {
-			d := s.cur()
-			if (d == '+' || d == '-') && sb.Len() > 0 {
-				last := sb.String()[sb.Len()-1]
-				if last == 'e' || last == 'E' || last == 'p' || last == 'P' {
-					take()
-					continue
-				}
-			}
-			if !(isDigit(d) || isIdentStart(d) || d == '.') {
-				break
-			}
-			take()
-		}
-		t.Kind, t.Text = INT, sb.String()
+		t.Kind, t.Text = INT, s.ppNumber()
 		return t, true
 	case c == '"' || c == '\'':
-		q := c
-		take()
-		closed := false
-		for s.off < len(s.src) {
-			d := s.cur()
-			if d == '\n' {
-				break
-			}
-			if d == '\\' {
-				take()
-				if s.off < len(s.src) && s.cur() != '\n' {
-					take()
-				}
-				continue
-			}
-			take()
-			if d == q {
-				closed = true
-				break
-			}
-		}
-		if !closed {
-			if q == '"' {
-				s.errorf(p, "missing terminating \" character")
-			} else {
-				s.errorf(p, "missing terminating ' character")
-			}
-		}
-		t.Text = sb.String()
-		if q == '"' {
+		t.Text = s.quoted(p, c)
+		if c == '"' {
 			t.Kind = STRING
 		} else {
 			t.Kind = CHAR
 		}
 		return t, true
 	}
-	// punctuators: longest match first
+	return s.punct(t, c)
+}
+
+// ident scans an identifier.
+func (s *scanner) ident() string {
+	var sb strings.Builder
+	for s.off < len(s.src) && (isIdentStart(s.cur()) || isDigit(s.cur())) {
+		sb.WriteByte(s.cur())
+		s.advance()
+	}
+	return sb.String()
+}
+
+// ppNumber scans a pp-number: digits, letters, dots, and e+/e- exponents.
+func (s *scanner) ppNumber() string {
+	var sb strings.Builder
+	take := func() { sb.WriteByte(s.cur()); s.advance() }
+	for s.off < len(s.src) {
+		d := s.cur()
+		if (d == '+' || d == '-') && sb.Len() > 0 {
+			last := sb.String()[sb.Len()-1]
+			if last == 'e' || last == 'E' || last == 'p' || last == 'P' {
+				take()
+				continue
+			}
+		}
+		if !(isDigit(d) || isIdentStart(d) || d == '.') {
+			break
+		}
+		take()
+	}
+	return sb.String()
+}
+
+// quoted scans a string or character literal, quotes included, that
+// starts at p with the quote q.
+func (s *scanner) quoted(p Pos, q byte) string {
+	var sb strings.Builder
+	take := func() { sb.WriteByte(s.cur()); s.advance() }
+	take()
+	closed := false
+	for s.off < len(s.src) {
+		d := s.cur()
+		if d == '\n' {
+			break
+		}
+		if d == '\\' {
+			take()
+			if s.off < len(s.src) && s.cur() != '\n' {
+				take()
+			}
+			continue
+		}
+		take()
+		if d == q {
+			closed = true
+			break
+		}
+	}
+	if !closed {
+		if q == '"' {
+			s.errorf(p, "missing terminating \" character")
+		} else {
+			s.errorf(p, "missing terminating ' character")
+		}
+	}
+	return sb.String()
+}
+
+// punct scans a punctuator (the longest that matches) into t, or reports
+// the byte c that starts none.
+func (s *scanner) punct(t Token, c byte) (Token, bool) {
 	rest := s.src[s.off:]
 	for _, pu := range puncts {
 		if len(rest) >= len(pu.s) && string(rest[:len(pu.s)]) == pu.s {
@@ -205,9 +231,9 @@ func (s *scanner) token() (Token, bool) {
 	}
 	s.advance()
 	if c >= 0x20 && c < 0x7f {
-		s.errorf(p, "unexpected character '%c'", c)
+		s.errorf(t.Pos, "unexpected character '%c'", c)
 	} else {
-		s.errorf(p, "unexpected byte 0x%02x in source", c)
+		s.errorf(t.Pos, "unexpected byte 0x%02x in source", c)
 	}
 	return t, false
 }
