@@ -157,11 +157,7 @@ func New(mem *phys.Mem, cfg Config) (*Allocator, error) {
 			z.PCP.Lists[i] = emptyList()
 		}
 		z.PCP.High, z.PCP.Batch = bootPagesetHigh, bootPagesetBatch
-		for pfn := z.StartPFN; pfn < z.EndPFN; pfn++ {
-			if mem.Present(pfn) {
-				z.Present++
-			}
-		}
+		z.Present = presentPages(mem, z.StartPFN, z.EndPFN)
 	}
 	// Step 1: memmap_init marks MIGRATE_MOVABLE every pageblock whose
 	// first pfn is usable RAM (memmap_init_range); the others keep 0,
@@ -177,7 +173,36 @@ func New(mem *phys.Mem, cfg Config) (*Allocator, error) {
 	}
 	// Steps 2 and 3: release runs of free frames (memblock_free_all).
 	a.booting = true
-	max := mem.MaxPFN()
+	a.freeAllFree(mem.MaxPFN())
+	a.booting = false
+	if !cfg.DeferWatermarks {
+		a.SetupWatermarks(0)
+	}
+	return a, nil
+}
+
+// presentPages counts the pages of [start, end) that are present (RAM,
+// not a hole).
+//
+// RATIONALE: New's per-frame loops are functions of their own (this and
+// freeAllFree), not inlined: in a browser, hot wasm functions are
+// compiled a second time by the optimising compiler at a cost that grows
+// with their size, and New is 3 kB.
+//
+//go:noinline
+func presentPages(mem *phys.Mem, start, end uint64) uint64 {
+	n := uint64(0)
+	for pfn := start; pfn < end; pfn++ {
+		if mem.Present(pfn) {
+			n++
+		}
+	}
+	return n
+}
+
+// freeAllFree releases every run of free frames below max to the buddy
+// lists (memblock_free_all), each run within one zone.
+func (a *Allocator) freeAllFree(max uint64) {
 	for pfn := uint64(0); pfn < max; {
 		if a.frames[pfn].Owner != phys.OwnerFree || a.frames[pfn].Flags != 0 {
 			pfn++
@@ -191,11 +216,6 @@ func New(mem *phys.Mem, cfg Config) (*Allocator, error) {
 		a.freeRange(pfn, end)
 		pfn = end
 	}
-	a.booting = false
-	if !cfg.DeferWatermarks {
-		a.SetupWatermarks(0)
-	}
-	return a, nil
 }
 
 // freeRange is __free_pages_memory: the largest naturally aligned blocks,

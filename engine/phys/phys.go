@@ -277,7 +277,10 @@ func New(cfg Config) (*Mem, error) {
 //
 // RATIONALE: a function of its own, the one loop New runs per frame: in a
 // browser, hot wasm functions are compiled again by the optimising
-// compiler at a cost that grows with their size, and New is 7 kB.
+// compiler at a cost that grows with their size, and New is 7 kB. (Not
+// inlined, or the loop would be New's again.)
+//
+//go:noinline
 func initFrames(fs []Frame, z ZoneID) {
 	for i := range fs {
 		fs[i] = Frame{Next: NoPFN, Prev: NoPFN, Zone: z}
