@@ -75,7 +75,9 @@ func (p *Program) compileOptions(builtins map[string]interp.Builtin, included ma
 }
 
 // Compile checks a snippet. It returns nil and the errors when the snippet
-// does not compile; warnings come with a program too.
+// does not compile; warnings come with a program too. It boots the machine
+// the program's first run will use and compiles against it (so it costs a
+// boot: Program.first).
 func Compile(name string, src []byte, cfg Config) (prog *Program, diags []Diagnostic) {
 	defer func() {
 		if r := recover(); r != nil {
