@@ -166,12 +166,7 @@ func (p *page) waitIdle() {
 // the machine prepared behind, the next two re-execute from boot).
 func BenchmarkStep(b *testing.B) {
 	p := newPage(b)
-	p.open("/")
-	p.waitStatus("exited")
-	p.click("reset")
-	p.waitStatus("ready")
-	p.click("step")
-	p.waitStatus("1 statements")
+	p.openAndStep()
 	// One round first: the browser compiles the wasm's code lazily and
 	// optimises what runs often, so the first click of each kind is
 	// slower (reported apart as first-step and first-step-back).

@@ -408,6 +408,7 @@ func (b *bootRun) takeTurns(turns []bootTurn, batch []transient) []transient {
 	return batch
 }
 
+// freeTransient frees a round's transient objects.
 func (b *bootRun) freeTransient(batch []transient) {
 	for _, o := range batch {
 		b.s.KmemCacheFree(o.c, o.p)

@@ -55,6 +55,8 @@ func main() {
 	if app.Embed.On {
 		listenEmbed(app)
 	}
+	// the idle work, with the collector back on at its first slice
+	idle := func() bool { gcAfterStart(); return app.Idle() }
 	ready := false
 	for {
 		mu.RLock()
@@ -73,7 +75,7 @@ func main() {
 		if app.Embed.On {
 			announce(app)
 		}
-		h.scheduleIdle(env, func() bool { gcAfterStart(); return app.Idle() })
+		h.scheduleIdle(env, idle)
 		if !<-wake {
 			return
 		}
