@@ -171,6 +171,9 @@ func TestServiceWorkerOffline(t *testing.T) {
 	p.watchPolicy()
 	p.recordReadyTime()
 	srv := startSite(t)
+	// A reader's browser is running already: its own start (a second of
+	// both cores here) is not the page's load (see BenchmarkColdLoad).
+	p.waitBrowserIdle()
 
 	p.navigateReady(srv.URL + "/")
 	coldMS := p.readyTime()
