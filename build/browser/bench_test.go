@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/systeminfo"
 	"github.com/chromedp/chromedp"
@@ -90,8 +89,9 @@ func (p *page) timeClick(testid, want string) timing {
 // BenchmarkColdLoad: a reader's first visit, to the first example run and
 // drawn. Every load is in a new Chromium with a new, empty profile (the
 // ExecAllocator's temporary user-data-dir), so nothing of the site is
-// cached: no HTTP cache, no compiled wasm, no service worker; the HTTP
-// cache is also turned off. ms/load is the page's own clock, from the
+// cached: no HTTP cache, no compiled wasm, no service worker. As on a
+// reader's first visit, the HTTP cache is on (it stores the responses)
+// and no DevTools domain watches the network. ms/load is the page's own clock, from the
 // navigation's start to the first frame painted after the first render
 // (boot.js's "mmplay-painted": a task queued from the next animation
 // frame); ms-harness/load is the wall time the test sees from Navigate to
@@ -119,7 +119,7 @@ func coldLoads(b *testing.B, settled bool) {
 	sums := make([]float64, len(marks))
 	for i := 0; i < b.N; i++ {
 		p := newPage(b)
-		p.run(network.Enable(), network.SetCacheDisabled(true))
+		p.run(chromedp.Navigate("about:blank")) // the browser starts
 		if settled {
 			waited += p.waitBrowserIdle()
 		}
@@ -156,7 +156,9 @@ func coldLoads(b *testing.B, settled bool) {
 // renderers', the GPU's and the utilities', SystemInfo.getProcessInfo)
 // have used at most idleCPU of CPU time in each of two idlePolls in a row
 // (CPU times come in 10 ms ticks). It returns how long that took from its
-// call, and fails after 20 s.
+// call. A browser still busy after 20 s (a loaded machine) is noted in the
+// log and the caller goes on: the wait only keeps the browser's start out
+// of a measurement, it tests nothing.
 func (p *page) waitBrowserIdle() time.Duration {
 	p.t.Helper()
 	const (
@@ -167,7 +169,8 @@ func (p *page) waitBrowserIdle() time.Duration {
 	last, quiet := -1.0, 0
 	for quiet < 2 {
 		if time.Since(start) > 20*time.Second {
-			p.t.Fatalf("the browser was still busy %v after it started", time.Since(start).Round(time.Millisecond))
+			p.t.Logf("the browser was still busy %v after it started; going on", time.Since(start).Round(time.Millisecond))
+			break
 		}
 		cpu := p.browserCPU()
 		if last >= 0 && cpu-last <= idleCPU {
