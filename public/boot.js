@@ -85,6 +85,77 @@
     mo.observe(html, { attributes: true, attributeFilter: ["data-mmplay-ready"] });
   }
 
+  // mmplayDOM applies the DOM operations the app records during a render
+  // (wasm/app/vdom's Batch, where the encoding is described): the app
+  // copies a render's bytes into a Uint8Array and calls apply once, so a
+  // render crosses from the wasm into JavaScript once instead of a few
+  // times per node. Nodes are numbered by the app; adopt names one the
+  // page already has (the mount point). Events go back through the one
+  // function the app gives to init: dispatch(listener id, event).
+  window.mmplayDOM = (() => {
+    const nodes = [undefined];
+    const listeners = new Map();
+    const text = new TextDecoder();
+    let dispatch = null;
+    return {
+      init(f) { dispatch = f; },
+      adopt(h, el) { nodes[h] = el; },
+      apply(bytes, n) {
+        const dv = new DataView(bytes.buffer, bytes.byteOffset, n);
+        let p = 0;
+        const u32 = () => { const v = dv.getUint32(p, true); p += 4; return v; };
+        const str = () => {
+          const len = u32();
+          const s = len === 0 ? "" : text.decode(bytes.subarray(p, p + len));
+          p += len;
+          return s;
+        };
+        while (p < n) {
+          const op = bytes[p++];
+          const h = u32();
+          switch (op) {
+            case 1: { const tag = str(), ns = str(); nodes[h] = ns ? document.createElementNS(ns, tag) : document.createElement(tag); break; }
+            case 2: nodes[h] = document.createTextNode(str()); break;
+            case 3: nodes[h] = document.createComment(str()); break;
+            case 4: nodes[h].data = str(); break;
+            case 5: { const ns = str(), k = str(), v = str(); if (ns) nodes[h].setAttributeNS(ns, k, v); else nodes[h].setAttribute(k, v); break; }
+            case 6: { const ns = str(), k = str(); if (ns) nodes[h].removeAttributeNS(ns, k); else nodes[h].removeAttribute(k); break; }
+            case 7: {
+              const keep = new Set();
+              for (let i = u32(); i > 0; i--) keep.add(str());
+              for (const name of nodes[h].getAttributeNames()) if (!keep.has(name)) nodes[h].removeAttribute(name);
+              break;
+            }
+            case 8: { const k = str(), j = str(); nodes[h][k] = j === "true" ? true : j === "false" ? false : JSON.parse(j); break; }
+            case 9: { const k = str(); nodes[h][k] = str(); break; }
+            case 10: { const k = str(); nodes[h][k] = bytes[p++] !== 0; break; }
+            case 11: nodes[h].innerHTML = str(); break;
+            case 12: nodes[h].textContent = str(); break;
+            case 13: { const c = u32(), ref = u32(); nodes[h].insertBefore(nodes[c], ref ? nodes[ref] : null); break; }
+            case 14: nodes[h].removeChild(nodes[u32()]); break;
+            case 15: nodes[h].textContent = ""; break;
+            case 16: nodes[h] = undefined; break;
+            case 17:
+            case 18: {
+              const id = u32(), type = str(), f = bytes[p++];
+              const opts = { capture: (f & 1) !== 0, passive: (f & 2) !== 0 };
+              if (op === 17) {
+                const fn = (ev) => dispatch(id, ev);
+                listeners.set(id, fn);
+                nodes[h].addEventListener(type, fn, opts);
+              } else if (listeners.has(id)) {
+                nodes[h].removeEventListener(type, listeners.get(id), opts);
+                listeners.delete(id);
+              }
+              break;
+            }
+            default: throw new Error("mmplayDOM: unknown operation " + op + " at byte " + (p - 5));
+          }
+        }
+      },
+    };
+  })();
+
   const go = new Go();
   instantiate(go)
     .then((res) => {

@@ -12,15 +12,15 @@ import (
 	"mmplay/wasm/app/vdom"
 )
 
-// jsDOM is the browser side of vdom.DOM: handles index a table of
-// js.Values, and every listener is one js.Func that dispatches to the
-// renderer under the event lock.
+// jsDOM is the browser side of vdom.DOM: a vdom.Batch records each
+// render's operations and Flush hands them to boot.js's mmplayDOM in one
+// call; every listener calls back through one js.Func that dispatches to
+// the renderer under the event lock.
 type jsDOM struct {
-	doc   js.Value
-	json  js.Value // JSON, for properties
-	nodes []js.Value
-	free  []vdom.Handle
-	funcs map[int32]js.Func
+	vdom.Batch
+	api   js.Value // boot.js's mmplayDOM
+	bytes js.Value // a Uint8Array the operations are copied into
+	size  int      // its length
 
 	r   *vdom.Renderer
 	env vugu.EventEnv
@@ -46,133 +46,42 @@ type jsDOM struct {
 	pending   []pendingEvent
 }
 
-func newJSDOM(env vugu.EventEnv) *jsDOM {
-	return &jsDOM{
-		doc:   js.Global().Get("document"),
-		json:  js.Global().Get("JSON"),
-		nodes: []js.Value{js.Undefined()}, // handle 0 is "none"
-		funcs: map[int32]js.Func{},
-		env:   env,
+// newJSDOM connects to boot.js's mmplayDOM; ok is false on a page without
+// it (a boot.js older than this wasm: a cache serving a mix).
+func newJSDOM(env vugu.EventEnv) (d *jsDOM, ok bool) {
+	d = &jsDOM{api: js.Global().Get("mmplayDOM"), env: env}
+	if d.api.Type() != js.TypeObject {
+		return nil, false
 	}
-}
-
-func (d *jsDOM) handle(v js.Value) vdom.Handle {
-	if n := len(d.free); n > 0 {
-		h := d.free[n-1]
-		d.free = d.free[:n-1]
-		d.nodes[h] = v
-		return h
-	}
-	d.nodes = append(d.nodes, v)
-	return vdom.Handle(len(d.nodes) - 1)
-}
-
-func (d *jsDOM) CreateElement(tag, ns string) vdom.Handle {
-	if ns != "" {
-		return d.handle(d.doc.Call("createElementNS", ns, tag))
-	}
-	return d.handle(d.doc.Call("createElement", tag))
-}
-
-func (d *jsDOM) CreateText(s string) vdom.Handle { return d.handle(d.doc.Call("createTextNode", s)) }
-
-func (d *jsDOM) CreateComment(s string) vdom.Handle { return d.handle(d.doc.Call("createComment", s)) }
-
-func (d *jsDOM) SetData(h vdom.Handle, s string) { d.nodes[h].Set("data", s) }
-
-func (d *jsDOM) SetAttr(h vdom.Handle, ns, k, v string) {
-	if ns != "" {
-		d.nodes[h].Call("setAttributeNS", ns, k, v)
-		return
-	}
-	d.nodes[h].Call("setAttribute", k, v)
-}
-
-func (d *jsDOM) RemoveAttr(h vdom.Handle, ns, k string) {
-	if ns != "" {
-		d.nodes[h].Call("removeAttributeNS", ns, k)
-		return
-	}
-	d.nodes[h].Call("removeAttribute", k)
-}
-
-func (d *jsDOM) RemoveOtherAttrs(h vdom.Handle, keep []vugu.VGAttribute) {
-	el := d.nodes[h]
-	names := el.Call("getAttributeNames")
-	for i, n := 0, names.Length(); i < n; i++ {
-		name := names.Index(i).String()
-		kept := false
-		for _, a := range keep {
-			if a.Key == name {
-				kept = true
-				break
-			}
-		}
-		if !kept {
-			el.Call("removeAttribute", name)
-		}
-	}
-}
-
-func (d *jsDOM) SetProp(h vdom.Handle, k string, j []byte) {
-	var v any
-	switch s := string(j); s {
-	case "true":
-		v = true
-	case "false":
-		v = false
-	default:
-		v = d.json.Call("parse", s)
-	}
-	d.nodes[h].Set(k, v)
-}
-
-func (d *jsDOM) SetPropValue(h vdom.Handle, k string, v any) { d.nodes[h].Set(k, v) }
-
-func (d *jsDOM) SetInnerHTML(h vdom.Handle, s string) { d.nodes[h].Set("innerHTML", s) }
-
-func (d *jsDOM) SetTextContent(h vdom.Handle, s string) { d.nodes[h].Set("textContent", s) }
-
-func (d *jsDOM) Insert(p, c, ref vdom.Handle) {
-	r := js.Null()
-	if ref != 0 {
-		r = d.nodes[ref]
-	}
-	d.nodes[p].Call("insertBefore", d.nodes[c], r)
-}
-
-func (d *jsDOM) Remove(p, c vdom.Handle) { d.nodes[p].Call("removeChild", d.nodes[c]) }
-
-func (d *jsDOM) ClearChildren(p vdom.Handle) { d.nodes[p].Set("textContent", "") }
-
-func (d *jsDOM) Free(h vdom.Handle) {
-	d.nodes[h] = js.Undefined()
-	d.free = append(d.free, h)
-}
-
-func (d *jsDOM) listenOpts(capture, passive bool) map[string]any {
-	return map[string]any{"capture": capture, "passive": passive}
-}
-
-func (d *jsDOM) Listen(h vdom.Handle, id int32, typ string, capture, passive bool) {
-	f := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		if len(args) > 0 {
-			d.dispatch(id, args[0])
+	d.api.Call("init", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if len(args) == 2 {
+			d.dispatch(int32(args[0].Int()), args[1])
 		}
 		return nil
-	})
-	d.funcs[id] = f
-	d.nodes[h].Call("addEventListener", typ, f, d.listenOpts(capture, passive))
+	}))
+	return d, true
 }
 
-func (d *jsDOM) Unlisten(h vdom.Handle, id int32, typ string, capture, passive bool) {
-	f, ok := d.funcs[id]
-	if !ok {
+// handle names a node the page already has (the mount point).
+func (d *jsDOM) handle(v js.Value) vdom.Handle {
+	h := d.Reserve()
+	d.api.Call("adopt", int(h), v)
+	return h
+}
+
+// Flush applies the recorded operations (vdom.Flusher).
+func (d *jsDOM) Flush() {
+	b := d.Bytes()
+	if len(b) == 0 {
 		return
 	}
-	d.nodes[h].Call("removeEventListener", typ, f, d.listenOpts(capture, passive))
-	f.Release()
-	delete(d.funcs, id)
+	if len(b) > d.size {
+		d.size = max(64<<10, 2*len(b))
+		d.bytes = js.Global().Get("Uint8Array").New(d.size)
+	}
+	js.CopyBytesToJS(d.bytes, b)
+	d.Reset() // copied: an event during apply finds an empty batch
+	d.api.Call("apply", d.bytes, len(b))
 }
 
 // dispatch runs a handler as vugu does: synchronously inside the browser's

@@ -38,7 +38,11 @@ func main() {
 		fatal(fmt.Sprintf("mmplay could not start: %v", err))
 		return
 	}
-	dom := newJSDOM(env)
+	dom, ok := newJSDOM(env)
+	if !ok {
+		fatal("mmplay could not start: this page's boot.js does not match the app (reload the page)")
+		return
+	}
 	r := vdom.New(dom, dom.handle(mount), env)
 	dom.r = r
 	h := newHost()

@@ -35,7 +35,9 @@
 //     app's wasm 49 kB of its brotli budget; it still works here.)
 //
 // The DOM is an interface so this package is plain Go and tested natively
-// (vdom_test.go); wasm/app implements it with syscall/js.
+// (vdom_test.go). In the page it is a Batch (batch.go): the operations
+// of a render are recorded as bytes and applied by boot.js in one call
+// when the renderer flushes, at the end of the render.
 package vdom
 
 import (
@@ -177,7 +179,11 @@ func (r *Renderer) Render(br *vugu.BuildResults) error {
 		r.dom.RemoveOtherAttrs(r.mount, vg.Attr)
 		r.dom.ClearChildren(r.mount)
 	}
-	if err := r.patch(r.root, vg, br); err != nil {
+	err := r.patch(r.root, vg, br)
+	if f, ok := r.dom.(Flusher); ok {
+		f.Flush() // what was done, even on an error (the mirror has it)
+	}
+	if err != nil {
 		return err
 	}
 	r.afterRender()
