@@ -97,6 +97,14 @@ func (p *parser) syncTop() {
 	}
 }
 
+// next moves to the next token.
+//
+// It is not inlined: its token copy, inlined at the parser's several
+// hundred call sites, made the hot parsing functions several kilobytes
+// larger, and large hot functions are what the page's optimising
+// compiler spends its time on (see declSpecs).
+//
+//go:noinline
 func (p *parser) next() {
 	switch p.tok.Kind {
 	case LBRACE:
@@ -125,12 +133,14 @@ func (p *parser) peek(k int) Token {
 	return Token{Kind: EOF}
 }
 
+//go:noinline
 func (p *parser) errorAt(t Token, format string, args ...any) {
 	p.errs.Add(t.File, t.Pos, format, args...)
 	p.nerrs++
 	panic(bailout{})
 }
 
+//go:noinline
 func (p *parser) error(format string, args ...any) { p.errorAt(p.tok, format, args...) }
 
 func describe(t Token) string {
@@ -180,6 +190,7 @@ func (p *parser) declareName(name string, isTypedef bool) {
 	}
 }
 
+//go:noinline
 func (p *parser) isTypedefName(name string) bool {
 	for i := len(p.scopes) - 1; i >= 0; i-- {
 		if v, ok := p.scopes[i][name]; ok {
@@ -263,76 +274,150 @@ var storageWords = map[string]Storage{"typedef": Typedef, "extern": Extern, "sta
 
 // declSpecs parses declaration specifiers.
 //
-// RATIONALE: the type it found is made by specType, to keep the hot
-// function small: see directive.
+// RATIONALE: the loop is kept tiny and each word is handled by specWord,
+// and the type it found is made by specType, to keep the hot functions
+// small: V8 charges a wasm function's tier-up budget by the size of the
+// machine code at each loop back edge and return, so with the switch in
+// the loop this function (9 kB of wasm) was recompiled by the optimising
+// compiler after a few dozen declarations, during the page's first load
+// (see directive).
 func (p *parser) declSpecs(allowStorage bool) specs {
-	s := specs{pos: p.tok.Pos, file: p.tok.File}
-	var words []string
-	var qual Qual
-	var typ TypeExpr
-	wordPos := p.tok.Pos
-	for {
-		t := p.tok
-		if t.Kind != IDENT {
-			break
-		}
-		switch w := t.Text; {
-		case w == "typedef" || w == "extern" || w == "static" || w == "auto" || w == "register":
-			if !allowStorage {
-				p.error("storage class '%s' not allowed here", w)
-			}
-			if s.storage != NoStorage {
-				p.error("more than one storage class")
-			}
-			s.storage = storageWords[w]
-			p.next()
-		case w == "inline" || w == "__inline" || w == "__inline__":
-			s.inline = true
-			p.next()
-		case ignoredWords[w]:
-			p.next()
-		case w == "__attribute__" || w == "__asm__" || w == "asm" || w == "__asm":
-			p.skipAttribute()
-		case qualWords[w] != 0 || w == "restrict" || w == "__restrict" || w == "__restrict__":
-			qual |= qualWords[w]
-			p.next()
-		case w == "float" || w == "double":
-			p.error("floating point is not supported in mmplay")
-		case w == "bool" && (typ != nil || len(words) > 0):
-			// "typedef _Bool bool;" in a header: bool is already _Bool
-			goto done
-		case typeWords[w]:
-			if typ != nil {
-				p.error("two or more data types in declaration specifiers")
-			}
-			if len(words) == 0 {
-				wordPos = t.Pos
-			}
-			if w == "bool" {
-				w = "_Bool"
-			}
-			words = append(words, w)
-			p.next()
-		case w == "struct" || w == "union":
-			if typ != nil || len(words) > 0 {
-				p.error("two or more data types in declaration specifiers")
-			}
-			typ = p.structType()
-		case w == "enum":
-			if typ != nil || len(words) > 0 {
-				p.error("two or more data types in declaration specifiers")
-			}
-			typ = p.enumType()
-		case typ == nil && len(words) == 0 && p.isTypedefName(w):
-			typ = &NamedType{NamePos: t.Pos, Name: w}
-			p.next()
-		default:
-			goto done
+	ds := declSpecState{s: specs{pos: p.tok.Pos, file: p.tok.File}, wordPos: p.tok.Pos, allowStorage: allowStorage}
+	for p.tok.Kind == IDENT && p.specWord(&ds) {
+	}
+	ds.s.typ = p.specType(ds.s, ds.typ, ds.words, ds.wordPos, ds.qual)
+	return ds.s
+}
+
+// declSpecState is what declSpecs has found so far.
+type declSpecState struct {
+	s            specs
+	words        []string
+	qual         Qual
+	typ          TypeExpr
+	wordPos      Pos
+	allowStorage bool
+}
+
+// specKind classifies the words that can begin a declaration.
+type specKind uint8
+
+const (
+	specNone      specKind = iota
+	specStorage            // typedef, extern, static, auto, register
+	specInline             // inline, __inline, __inline__
+	specIgnored            // ignoredWords
+	specAttribute          // __attribute__, asm and their spellings
+	specQual               // qualWords
+	specFloat              // float, double: not supported
+	specType               // the other typeWords
+	specTag                // struct, union, enum
+)
+
+// specKinds is the kind of each specifier word, from the tables above
+// (where two claim a word, the later one here wins, in the order the
+// parser always tested them: storage before inline before ignored, and
+// float before the other type words).
+var specKinds = func() map[string]specKind {
+	m := map[string]specKind{}
+	for w := range typeWords {
+		m[w] = specType
+	}
+	m["float"], m["double"] = specFloat, specFloat
+	for w := range qualWords {
+		m[w] = specQual
+	}
+	for w, ignored := range ignoredWords {
+		if ignored {
+			m[w] = specIgnored
 		}
 	}
-done:
-	s.typ = p.specType(s, typ, words, wordPos, qual)
-	return s
+	for _, w := range []string{"inline", "__inline", "__inline__"} {
+		m[w] = specInline
+	}
+	for _, w := range []string{"__attribute__", "__asm__", "asm", "__asm"} {
+		m[w] = specAttribute
+	}
+	for w := range storageWords {
+		m[w] = specStorage
+	}
+	for _, w := range []string{"struct", "union", "enum"} {
+		m[w] = specTag
+	}
+	return m
+}()
+
+// specWord takes the specifier at p.tok (an identifier) into ds, or
+// reports false when it is not one (the declarator begins).
+func (p *parser) specWord(ds *declSpecState) bool {
+	t := p.tok
+	w := t.Text
+	switch specKinds[w] {
+	case specStorage:
+		p.storageWord(ds, w)
+	case specInline:
+		ds.s.inline = true
+	case specIgnored:
+	case specAttribute:
+		p.skipAttribute()
+		return true
+	case specQual:
+		ds.qual |= qualWords[w]
+	case specFloat:
+		p.error("floating point is not supported in mmplay")
+	case specType:
+		if w == "bool" && (ds.typ != nil || len(ds.words) > 0) {
+			// "typedef _Bool bool;" in a header: bool is already _Bool
+			return false
+		}
+		p.typeWord(ds, t)
+	case specTag:
+		p.tagType(ds, w)
+		return true
+	default:
+		if ds.typ != nil || len(ds.words) > 0 || !p.isTypedefName(w) {
+			return false
+		}
+		ds.typ = &NamedType{NamePos: t.Pos, Name: w}
+	}
+	p.next()
+	return true
+}
+
+func (p *parser) storageWord(ds *declSpecState, w string) {
+	if !ds.allowStorage {
+		p.error("storage class '%s' not allowed here", w)
+	}
+	if ds.s.storage != NoStorage {
+		p.error("more than one storage class")
+	}
+	ds.s.storage = storageWords[w]
+}
+
+func (p *parser) typeWord(ds *declSpecState, t Token) {
+	if ds.typ != nil {
+		p.error("two or more data types in declaration specifiers")
+	}
+	if len(ds.words) == 0 {
+		ds.wordPos = t.Pos
+	}
+	w := t.Text
+	if w == "bool" {
+		w = "_Bool"
+	}
+	ds.words = append(ds.words, w)
+}
+
+// tagType parses a struct, union or enum type.
+func (p *parser) tagType(ds *declSpecState, w string) {
+	if ds.typ != nil || len(ds.words) > 0 {
+		p.error("two or more data types in declaration specifiers")
+	}
+	if w == "enum" {
+		ds.typ = p.enumType()
+	} else {
+		ds.typ = p.structType()
+	}
 }
 
 // specType is the type declSpecs found: typ (a struct, enum or typedef
@@ -529,21 +614,34 @@ func (p *parser) declarator(base TypeExpr, abstract bool) (string, Pos, TypeExpr
 	if p.tok.Kind == LPAREN && p.nestedDeclaratorAhead(abstract) {
 		return p.nestedDeclarator(base, abstract)
 	}
-	var name string
 	namePos := p.tok.Pos
+	name := p.declaratorName(abstract)
+	p.skipAttributes()
+	return name, namePos, p.suffixes(base)
+}
+
+// declaratorName parses a declarator's name ("" in an abstract one).
+func (p *parser) declaratorName(abstract bool) string {
 	if p.tok.Kind == IDENT && !p.isTypeStart(p.tok) || p.tok.Kind == IDENT && p.tok.Text == "bool" {
 		if keywords[p.tok.Text] {
 			p.error("expected a name, found %s", describe(p.tok))
 		}
-		name = p.tok.Text
+		name := p.tok.Text
 		p.next()
-	} else if !abstract {
+		return name
+	}
+	if !abstract {
 		p.error("expected a name in the declaration, found %s", describe(p.tok))
 	}
+	return ""
+}
+
+// skipAttributes skips the __attribute__((...)) and asm("...") after a
+// declarator's name.
+func (p *parser) skipAttributes() {
 	for p.tok.Kind == IDENT && (p.tok.Text == "__attribute__" || p.tok.Text == "__asm__" || p.tok.Text == "asm") {
 		p.skipAttribute()
 	}
-	return name, namePos, p.suffixes(base)
 }
 
 // pointers parses the '*'s (with their qualifiers) of a declarator.

@@ -71,13 +71,21 @@ func (b *Batch) newHandle() Handle {
 	return b.next
 }
 
+// The encoders are not inlined: each operation's method stays a few
+// calls long, so the page's optimising compiler does not recompile a
+// dozen large copies of them during the first render (see declSpecs in
+// engine/cc/syntax for why size matters there).
+//
+//go:noinline
 func (b *Batch) op(code byte, h Handle) {
 	b.buf = append(b.buf, code)
 	b.buf = binary.LittleEndian.AppendUint32(b.buf, uint32(h))
 }
 
+//go:noinline
 func (b *Batch) u32(v uint32) { b.buf = binary.LittleEndian.AppendUint32(b.buf, v) }
 
+//go:noinline
 func (b *Batch) str(s string) {
 	b.u32(uint32(len(s)))
 	b.buf = append(b.buf, s...)
