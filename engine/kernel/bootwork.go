@@ -269,8 +269,35 @@ func (b *bootRun) initcalls() error {
 	// 5. setup_per_cpu_pageset: real per-CPU lists; until the watermarks
 	// exist their high limit is 4·batch (zone_highsize).
 	k.Pages.SetupPCP(true)
-	// the caches fill a whole slab at a time; each cache's last, partly
-	// used slab comes at the end (its CPU slab)
+	fills := b.bootFills()
+	kthreads := k.scaled(bootKthreads)
+	var scratch [][]transient
+	for r := 0; r < bootRounds; r++ {
+		var err error
+		if scratch, err = b.round(r, fills, scratch, kthreads); err != nil {
+			return err
+		}
+	}
+	for _, batch := range scratch[max(0, len(scratch)-2):] {
+		b.freeTransient(batch)
+	}
+	fillRest(s, fills)
+	return nil
+}
+
+// bootFills is what each cache of the boot fills: the caches fill a
+// whole slab at a time; each cache's last, partly used slab comes at the
+// end (its CPU slab, fillRest).
+//
+// RATIONALE: initcalls' loops are in functions of their own so that its
+// own body stays small: V8 charges a wasm function's tier-up budget by its
+// size at each loop back edge, and initcalls, run once per boot, was
+// recompiled by the page's optimising compiler during the cold load for
+// nothing (see declSpecs in engine/cc/syntax).
+//
+//go:noinline
+func (b *bootRun) bootFills() []bootFill {
+	k, s := b.k, b.s
 	var fills []bootFill
 	add := func(c *slab.Cache, objs int) {
 		if objs > 0 {
@@ -284,21 +311,16 @@ func (b *bootRun) initcalls() error {
 	for _, km := range bootKmalloc {
 		add(s.KmallocCache(km.size, buddy.GFP_KERNEL), k.scaled(km.objs))
 	}
-	kthreads := k.scaled(bootKthreads)
-	var scratch [][]transient
-	for r := 0; r < bootRounds; r++ {
-		var err error
-		if scratch, err = b.round(r, fills, scratch, kthreads); err != nil {
-			return err
-		}
-	}
-	for _, batch := range scratch[max(0, len(scratch)-2):] {
-		b.freeTransient(batch)
-	}
+	return fills
+}
+
+// fillRest allocates each cache's last, partly used slab.
+//
+//go:noinline
+func fillRest(s *slab.Allocator, fills []bootFill) {
 	for _, f := range fills {
 		s.BootFill(f.c, f.rest, buddy.GFP_KERNEL)
 	}
-	return nil
 }
 
 // round is round r of the initcalls. The caches grow a slab at a time,

@@ -53,9 +53,7 @@ func (c *Cache) bootSlab(gfp buddy.GFP, k int) bool {
 	*s = slab{pfn: pfn, base: a.base + pfn<<arch.PageShift, cache: c, inuse: k}
 	c.inuse += k
 	c.slabs = append(c.slabs, s)
-	for i := uint64(0); i < 1<<c.Order; i++ {
-		a.slabOf.set(pfn+i, s)
-	}
+	a.mapSlab(pfn, c.Order, s)
 	if c.cpu != nil && len(c.cpu.free) > 0 {
 		c.partial = append(c.partial, c.cpu) // deactivate_slab: back to the partial list
 	}
@@ -66,11 +64,26 @@ func (c *Cache) bootSlab(gfp buddy.GFP, k int) bool {
 	if k == n {
 		return true // req stays nil: every object in use (slab.reqOf)
 	}
+	c.bootObjects(s, k, n)
+	return true
+}
+
+// bootObjects sets up the objects of a slab bootSlab made: the first k
+// allocated (their requests recorded), the others on its free list.
+//
+// RATIONALE: bootSlab's loops live here, apart: the boot makes about 2700
+// slabs, and V8 charges a wasm function's tier-up budget by its size at
+// each loop back edge, so loops in a large function get that function
+// recompiled by the page's optimising compiler during the cold load (see
+// declSpecs in engine/cc/syntax).
+//
+//go:noinline
+func (c *Cache) bootObjects(s *slab, k, n int) {
 	s.free, s.req = make([]int32, 0, n-k), make([]uint32, n)
 	// order(j) is the j-th object handed out
 	pos := 0
 	if c.randomSeq != nil {
-		pos = int(a.rng.next() % uint64(n))
+		pos = int(c.a.rng.next() % uint64(n))
 	}
 	order := func(j int) int32 {
 		if c.randomSeq != nil {
@@ -86,7 +99,6 @@ func (c *Cache) bootSlab(gfp buddy.GFP, k int) bool {
 		s.free = append(s.free, order(j))
 	}
 	s.writeFreeChain()
-	return true
 }
 
 // BeginBoot starts the kernel's boot work: until EndBoot nothing is

@@ -261,10 +261,30 @@ func (c *Cache) newSlab(gfp buddy.GFP) (*slab, *Problem) {
 	s := a.newSlabStruct()
 	*s = slab{pfn: pfn, base: a.base + pfn<<arch.PageShift, cache: c,
 		free: make([]int32, n), req: make([]uint32, n)}
+	c.threadFree(s, n)
+	c.slabs = append(c.slabs, s)
+	a.mapSlab(pfn, c.Order, s)
+	if a.rec != nil {
+		a.record(arch.EvAlloc, s.base, arch.PageSize<<c.Order, pfn, c.Order, "new slab of "+c.Name)
+	}
+	if c.ctor != nil {
+		for i := 0; i < n; i++ {
+			c.ctor(s.objAddr(int32(i)))
+		}
+	}
+	return s, nil
+}
+
+// threadFree puts all n objects of a new slab on its free list, in the
+// order they will be handed out (shuffle_freelist). It is apart from
+// newSlab to keep newSlab's loops small (see bootObjects).
+//
+//go:noinline
+func (c *Cache) threadFree(s *slab, n int) {
 	// order[k] is the k-th object handed out.
 	order := make([]int32, n)
 	if c.randomSeq != nil {
-		pos := int(a.rng.next() % uint64(n))
+		pos := int(c.a.rng.next() % uint64(n))
 		for k := range order {
 			order[k] = c.randomSeq[(pos+k)%n]
 		}
@@ -277,19 +297,16 @@ func (c *Cache) newSlab(gfp buddy.GFP) (*slab, *Problem) {
 		s.free[n-1-k] = order[k]
 	}
 	s.writeFreeChain()
-	c.slabs = append(c.slabs, s)
-	for i := uint64(0); i < 1<<c.Order; i++ {
+}
+
+// mapSlab maps the 2^order frames from pfn to s (nil: unmapped) for
+// virt_to_slab.
+//
+//go:noinline
+func (a *Allocator) mapSlab(pfn uint64, order int, s *slab) {
+	for i := uint64(0); i < 1<<order; i++ {
 		a.slabOf.set(pfn+i, s)
 	}
-	if a.rec != nil {
-		a.record(arch.EvAlloc, s.base, arch.PageSize<<c.Order, pfn, c.Order, "new slab of "+c.Name)
-	}
-	if c.ctor != nil {
-		for i := 0; i < n; i++ {
-			c.ctor(s.objAddr(int32(i)))
-		}
-	}
-	return s, nil
 }
 
 // outOfMemory is slab_out_of_memory's report (mm/slub.c), printed unless
@@ -319,9 +336,7 @@ func (c *Cache) discard(s *slab) {
 			break
 		}
 	}
-	for i := uint64(0); i < 1<<c.Order; i++ {
-		a.slabOf.set(s.pfn+i, nil)
-	}
+	a.mapSlab(s.pfn, c.Order, nil)
 	if err := a.pages.FreePages(s.pfn, c.Order); err != nil {
 		panic("slab: slab frames refused by the page allocator")
 	}
