@@ -383,3 +383,38 @@ int main(void)
 		t.Fatalf("stdout %q (dev proc proc2 read write writes), status %d", got, r.ExitStatus)
 	}
 }
+
+// TestPrepare: Prepare boots the next run's machine once; the run that
+// takes it gives the same result and trace as one that boots its own;
+// a machine past PrepareMaxRAM is left to its run.
+func TestPrepare(t *testing.T) {
+	p := compile(t, "u.c", userSnippet, "")
+	if p.Prepare() {
+		t.Error("Prepare did work while Compile's machine was still waiting")
+	}
+	first := NewSession(p)
+	want := first.Run()
+	wantTrace, _ := json.Marshal(first.Trace())
+	first.Close()
+	if p.first.Load() != nil {
+		t.Fatal("the first run did not take Compile's machine")
+	}
+	if !p.Prepare() || p.Prepare() {
+		t.Fatal("Prepare: want work once, then none while its machine waits")
+	}
+	again := NewSession(p)
+	got := again.Run()
+	gotTrace, _ := json.Marshal(again.Trace())
+	again.Close()
+	if p.first.Load() != nil {
+		t.Error("the run did not take the prepared machine")
+	}
+	if string(got.Stdout) != string(want.Stdout) || got.ExitStatus != want.ExitStatus || string(gotTrace) != string(wantTrace) {
+		t.Errorf("a run on a prepared machine differs:\n%s\nwant\n%s", gotTrace, wantTrace)
+	}
+	big := compile(t, "u.c", userSnippet, "ram=1G")
+	NewSession(big).Run()
+	if big.Prepare() {
+		t.Errorf("Prepare booted a %d MiB machine (PrepareMaxRAM %d MiB)", big.Config.RAM>>20, PrepareMaxRAM>>20)
+	}
+}

@@ -210,14 +210,26 @@ func (p *Playground) Events() []engine.Event {
 
 // Idle does the work that makes the next action fast, when the page has
 // nothing else to do; it reports whether it did any (the page then asks
-// again). After a step it prepares the next step back (the engine's
-// machine behind, see engine.Session.PrepareBack). It never changes what
-// the views show.
+// again). When the next Run or Step will start a new session (after a
+// Reset, or once a run has ended) it boots that session's machine
+// (engine.Program.Prepare); after a step it prepares the next step back
+// (the engine's machine behind, see engine.Session.PrepareBack). It never
+// changes what the views show.
 func (p *Playground) Idle() bool {
-	if !p.stepping || p.Running || p.sess == nil || p.Internal != "" {
+	if p.Running || p.Internal != "" {
 		return false
 	}
 	did := false
+	current := p.prog != nil && p.progCode == p.Code && p.progCfg == p.Config
+	if current && (p.sess == nil || p.Result != nil) {
+		// the next Run or Step starts a new session: its machine now
+		if p.guard(func() { did = p.prog.Prepare() }); did {
+			return true
+		}
+	}
+	if !p.stepping || p.sess == nil {
+		return false
+	}
 	p.guard(func() { did = p.sess.PrepareBack() })
 	return did
 }

@@ -103,3 +103,38 @@ func TestPlaygroundEnginePanic(t *testing.T) {
 		t.Errorf("after Reset and Step: %q, %d steps", p.Internal, p.Steps())
 	}
 }
+
+// TestPlaygroundIdleBootsTheNextRun: once a run has ended (or after a
+// Reset) the idle work boots the machine the next run takes, once.
+func TestPlaygroundIdleBootsTheNextRun(t *testing.T) {
+	p := &Playground{Code: hello}
+	p.Run(nil)
+	if !p.Idle() {
+		t.Fatal("after a run: the idle work did nothing")
+	}
+	if p.Idle() {
+		t.Error("the idle work did more with the next machine already booted")
+	}
+	p.Reset()
+	if p.Idle() {
+		t.Error("after a Reset: the idle work booted again, with a machine waiting")
+	}
+	p.Run(nil)
+	if p.Result == nil || string(p.Result.Stdout) != "hello 1\n" {
+		t.Fatalf("run on the prepared machine: %+v", p.Result)
+	}
+	if !p.Idle() {
+		t.Error("the run took the machine; the idle work should boot the next")
+	}
+}
+
+// TestPlaygroundIdleSkipsAStaleProgram: after an edit the next Run
+// compiles anew, so the idle work boots nothing for the old program.
+func TestPlaygroundIdleSkipsAStaleProgram(t *testing.T) {
+	p := &Playground{Code: hello}
+	p.Run(nil)
+	p.Code = strings.Replace(hello, "32", "64", 1)
+	if p.Idle() {
+		t.Error("the idle work booted a machine for the program before the edit")
+	}
+}
