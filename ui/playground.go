@@ -213,7 +213,8 @@ func (p *Playground) Events() []engine.Event {
 // again). When the next Run or Step will start a new session (after a
 // Reset, or once a run has ended) it boots that session's machine
 // (engine.Program.Prepare); after a step it prepares the next step back
-// (the engine's machine behind, see engine.Session.PrepareBack). It never
+// (the engine's machine behind, see engine.Session.PrepareBack), then a
+// booted machine for the re-execution a second step back needs. It never
 // changes what the views show.
 func (p *Playground) Idle() bool {
 	if p.Running || p.Internal != "" {
@@ -230,7 +231,11 @@ func (p *Playground) Idle() bool {
 	if !p.stepping || p.sess == nil {
 		return false
 	}
-	p.guard(func() { did = p.sess.PrepareBack() })
+	if p.guard(func() { did = p.sess.PrepareBack() }); !did && current {
+		// then a spare machine: the step back after the next (the one
+		// behind is used up) re-executes from a boot, and takes it
+		p.guard(func() { did = p.prog.Prepare() })
+	}
 	return did
 }
 

@@ -138,3 +138,31 @@ func TestPlaygroundIdleSkipsAStaleProgram(t *testing.T) {
 		t.Error("the idle work booted a machine for the program before the edit")
 	}
 }
+
+// TestPlaygroundIdleWhileStepping: after a step the idle work prepares
+// the step back, then boots a spare machine for the re-execution a
+// second step back needs, then has nothing left; stepping back twice
+// lands where it should.
+func TestPlaygroundIdleWhileStepping(t *testing.T) {
+	p := &Playground{Code: hello}
+	p.Step()
+	p.Step()
+	p.Step()
+	line2 := 0
+	rounds := 0
+	for p.Idle() {
+		if rounds++; rounds > 3 {
+			t.Fatal("the idle work never ends")
+		}
+	}
+	if rounds != 2 {
+		t.Errorf("idle rounds after a step: %d; want 2 (the step back, then the spare machine)", rounds)
+	}
+	p.StepBack()
+	line2 = p.Line()
+	p.StepBack()
+	p.Step()
+	if p.Steps() != 2 || p.Line() != line2 {
+		t.Errorf("after two steps back and one forward: steps %d line %d, want 2 and %d", p.Steps(), p.Line(), line2)
+	}
+}
