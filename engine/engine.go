@@ -94,23 +94,18 @@ func Compile(name string, src []byte, cfg Config) (prog *Program, diags []Diagno
 	// the first run will use (Program.first). A configuration that does
 	// not boot fails when the program runs, with boot's message; its
 	// diagnostics come from the probe machine's builtins.
-	var builtins map[string]interp.Builtin
-	var pm *prepared
-	if m, err := bootMachine(cfg, name); err == nil {
-		pm = &prepared{cfg: cfg, m: m, included: map[string]bool{}}
-		builtins = m.builtins()
+	pm, errs, err := p.prepare()
+	var ip *interp.Program
+	if err == nil {
+		ip = pm.prog
 	} else {
+		pm = nil
 		names, err := builtinSet()
 		if err != nil {
 			return nil, []Diagnostic{{File: name, Msg: "internal error: " + err.Error()}}
 		}
-		builtins = names
+		ip, errs = interp.Compile(name, src, p.compileOptions(names, nil))
 	}
-	var included map[string]bool
-	if pm != nil {
-		included = pm.included
-	}
-	ip, errs := interp.Compile(name, src, p.compileOptions(builtins, included))
 	for _, e := range errs {
 		if e.File == "" {
 			e.File = name
@@ -128,7 +123,6 @@ func Compile(name string, src []byte, cfg Config) (prog *Program, diags []Diagno
 			Msg: "the snippet has neither a main function nor module_init(...): nothing to run"})
 	}
 	if pm != nil {
-		pm.prog = ip
 		p.first.Store(pm)
 	}
 	return p, diags
@@ -155,15 +149,24 @@ func (p *Program) Prepare() (did bool) {
 			did = false // the run will meet the same failure and report it
 		}
 	}()
-	m, err := bootMachine(p.Config, p.Name)
-	if err != nil {
-		return false
-	}
-	pm := &prepared{cfg: p.Config, m: m, included: map[string]bool{}}
-	if pm.prog, _ = interp.Compile(p.Name, p.Source, p.compileOptions(m.builtins(), pm.included)); pm.prog == nil {
+	pm, _, err := p.prepare()
+	if err != nil || pm.prog == nil {
 		return false
 	}
 	return p.first.CompareAndSwap(nil, pm)
+}
+
+// prepare boots a machine for p and compiles the snippet against its
+// builtins (they are bound to its process and kernel): pm.prog is nil when
+// the snippet does not compile, with errs saying why; err is boot's.
+func (p *Program) prepare() (pm *prepared, errs []Diagnostic, err error) {
+	m, err := bootMachine(p.Config, p.Name)
+	if err != nil {
+		return nil, nil, err
+	}
+	pm = &prepared{cfg: p.Config, m: m, included: map[string]bool{}}
+	pm.prog, errs = interp.Compile(p.Name, p.Source, p.compileOptions(m.builtins(), pm.included))
+	return pm, errs, nil
 }
 
 // Result is how a run ended.

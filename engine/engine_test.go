@@ -392,24 +392,25 @@ func TestPrepare(t *testing.T) {
 	if p.Prepare() {
 		t.Error("Prepare did work while Compile's machine was still waiting")
 	}
-	first := NewSession(p)
-	want := first.Run()
-	wantTrace, _ := json.Marshal(first.Trace())
-	first.Close()
+	run := func() (*Result, string) {
+		s := NewSession(p)
+		defer s.Close()
+		r := s.Run()
+		trace, _ := json.Marshal(s.Trace())
+		return r, string(trace)
+	}
+	want, wantTrace := run()
 	if p.first.Load() != nil {
 		t.Fatal("the first run did not take Compile's machine")
 	}
 	if !p.Prepare() || p.Prepare() {
 		t.Fatal("Prepare: want work once, then none while its machine waits")
 	}
-	again := NewSession(p)
-	got := again.Run()
-	gotTrace, _ := json.Marshal(again.Trace())
-	again.Close()
+	got, gotTrace := run()
 	if p.first.Load() != nil {
 		t.Error("the run did not take the prepared machine")
 	}
-	if string(got.Stdout) != string(want.Stdout) || got.ExitStatus != want.ExitStatus || string(gotTrace) != string(wantTrace) {
+	if string(got.Stdout) != string(want.Stdout) || got.ExitStatus != want.ExitStatus || gotTrace != wantTrace {
 		t.Errorf("a run on a prepared machine differs:\n%s\nwant\n%s", gotTrace, wantTrace)
 	}
 	big := compile(t, "u.c", userSnippet, "ram=1G")

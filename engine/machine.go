@@ -189,25 +189,18 @@ const (
 // mapped as the ELF loader would, and the thread ready to run main.
 // onStep, when non-nil, is the interpreter's step hook (stepping).
 func boot(p *Program, stepping bool) (*machine, error) {
-	var m *machine
-	var prog *interp.Program
-	var included map[string]bool
-	if pm := p.first.Swap(nil); pm != nil && pm.cfg == p.Config {
-		// the machine Compile booted, on its first run
-		m, prog, included = pm.m, pm.prog, pm.included
-	} else {
+	pm := p.first.Swap(nil) // the machine Compile or Prepare booted
+	if pm == nil || pm.cfg != p.Config {
+		var errs []Diagnostic
 		var err error
-		m, err = bootMachine(p.Config, p.Name)
-		if err != nil {
+		if pm, errs, err = p.prepare(); err != nil {
 			return nil, err
 		}
-		included = map[string]bool{}
-		var errs []Diagnostic
-		prog, errs = interp.Compile(p.Name, p.Source, p.compileOptions(m.builtins(), included))
-		if prog == nil {
+		if pm.prog == nil {
 			return nil, fmt.Errorf("the program compiled once and not the second time: %v", errs)
 		}
 	}
+	m, prog, included := pm.m, pm.prog, pm.included
 	m.prog = prog
 	opts := interp.RunOptions{MaxSteps: p.Config.MaxSteps}
 	if stepping {

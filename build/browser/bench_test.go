@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/systeminfo"
 	"github.com/chromedp/chromedp"
 )
@@ -77,9 +76,7 @@ func (s *timings) report(b *testing.B, name string) {
 func (p *page) timeClick(testid, want string) timing {
 	p.t.Helper()
 	var t timing
-	p.run(chromedp.Evaluate(fmt.Sprintf("%s(%q, %q)", clickUntilJS, testid, want), &t, func(ep *runtime.EvaluateParams) *runtime.EvaluateParams {
-		return ep.WithAwaitPromise(true)
-	}))
+	p.eval(fmt.Sprintf("%s(%q, %q)", clickUntilJS, testid, want), &t)
 	if t.MS < 0 {
 		p.t.Fatalf("%s: %q never showed", testid, want)
 	}
@@ -91,12 +88,12 @@ func (p *page) timeClick(testid, want string) timing {
 // ExecAllocator's temporary user-data-dir), so nothing of the site is
 // cached: no HTTP cache, no compiled wasm, no service worker. As on a
 // reader's first visit, the HTTP cache is on (it stores the responses)
-// and no DevTools domain watches the network. ms/load is the page's own clock, from the
-// navigation's start to the first frame painted after the first render
-// (boot.js's "mmplay-painted": a task queued from the next animation
-// frame); ms-harness/load is the wall time the test sees from Navigate to
-// the status line, which adds the DevTools protocol's round trips and
-// waits behind whatever the page does next.
+// and no DevTools domain watches the network. ms/load is the page's own
+// clock, from the navigation's start to the first frame painted after the
+// first render (boot.js's "mmplay-painted": a task queued from the next
+// animation frame); ms-harness/load is the wall time the test sees from
+// Navigate to the status line, which adds the DevTools protocol's round
+// trips and waits behind whatever the page does next.
 //
 // Two cases:
 //   - browser-running, the budget's case (SPEC §11: the cold load of the
@@ -317,7 +314,7 @@ func BenchmarkPhysicalRedraw4G(b *testing.B) {
 	var hover timings
 	for i := 0; i < b.N; i++ {
 		var t timing
-		p.run(chromedp.Evaluate(js, &t, func(ep *runtime.EvaluateParams) *runtime.EvaluateParams { return ep.WithAwaitPromise(true) }))
+		p.eval(js, &t)
 		hover.add(t)
 	}
 	hover.report(b, "hover-redraw")
@@ -344,12 +341,12 @@ func BenchmarkPhysicalRedraw4G(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		var t timing
 		p.waitIdle()
-		p.run(chromedp.Evaluate(themeJS+"(true)", &t, func(ep *runtime.EvaluateParams) *runtime.EvaluateParams { return ep.WithAwaitPromise(true) }))
+		p.eval(themeJS+"(true)", &t)
 		full.add(t)
 	}
 	for i := 0; i < b.N; i++ {
 		var t timing
-		p.run(chromedp.Evaluate(themeJS+"(false)", &t, func(ep *runtime.EvaluateParams) *runtime.EvaluateParams { return ep.WithAwaitPromise(true) }))
+		p.eval(themeJS+"(false)", &t)
 		rapid.add(t)
 	}
 	full.report(b, "full-redraw-4G")

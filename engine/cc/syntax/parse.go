@@ -285,7 +285,7 @@ func (p *parser) declSpecs(allowStorage bool) specs {
 	ds := declSpecState{s: specs{pos: p.tok.Pos, file: p.tok.File}, wordPos: p.tok.Pos, allowStorage: allowStorage}
 	for p.tok.Kind == IDENT && p.specWord(&ds) {
 	}
-	ds.s.typ = p.specType(ds.s, ds.typ, ds.words, ds.wordPos, ds.qual)
+	ds.s.typ = p.specType(&ds)
 	return ds.s
 }
 
@@ -310,7 +310,7 @@ const (
 	specAttribute          // __attribute__, asm and their spellings
 	specQual               // qualWords
 	specFloat              // float, double: not supported
-	specType               // the other typeWords
+	specTypeWord           // the other typeWords
 	specTag                // struct, union, enum
 )
 
@@ -321,7 +321,7 @@ const (
 var specKinds = func() map[string]specKind {
 	m := map[string]specKind{}
 	for w := range typeWords {
-		m[w] = specType
+		m[w] = specTypeWord
 	}
 	m["float"], m["double"] = specFloat, specFloat
 	for w := range qualWords {
@@ -365,7 +365,7 @@ func (p *parser) specWord(ds *declSpecState) bool {
 		ds.qual |= qualWords[w]
 	case specFloat:
 		p.error("floating point is not supported in mmplay")
-	case specType:
+	case specTypeWord:
 		if w == "bool" && (ds.typ != nil || len(ds.words) > 0) {
 			// "typedef _Bool bool;" in a header: bool is already _Bool
 			return false
@@ -422,26 +422,26 @@ func (p *parser) tagType(ds *declSpecState, w string) {
 
 // specType is the type declSpecs found: typ (a struct, enum or typedef
 // name) or the type words, with the qualifiers.
-func (p *parser) specType(s specs, typ TypeExpr, words []string, wordPos Pos, qual Qual) TypeExpr {
+func (p *parser) specType(ds *declSpecState) TypeExpr {
 	switch {
-	case typ != nil:
-		switch t := typ.(type) {
+	case ds.typ != nil:
+		switch t := ds.typ.(type) {
 		case *NamedType:
-			t.Qual |= qual
+			t.Qual |= ds.qual
 		case *StructType:
-			t.Qual |= qual
+			t.Qual |= ds.qual
 		case *EnumType:
-			t.Qual |= qual
+			t.Qual |= ds.qual
 		}
-		return typ
-	case len(words) > 0:
-		return &BaseType{TypePos: wordPos, Words: words, Qual: qual}
+		return ds.typ
+	case len(ds.words) > 0:
+		return &BaseType{TypePos: ds.wordPos, Words: ds.words, Qual: ds.qual}
 	default:
-		if s.storage == NoStorage && qual == 0 && !s.inline {
+		if ds.s.storage == NoStorage && ds.qual == 0 && !ds.s.inline {
 			p.error("expected a type, found %s", describe(p.tok))
 		}
 		// "static x;" / "const x;": implicit int, as old C allows
-		return &BaseType{TypePos: s.pos, Words: []string{"int"}, Qual: qual}
+		return &BaseType{TypePos: ds.s.pos, Words: []string{"int"}, Qual: ds.qual}
 	}
 }
 
